@@ -1,0 +1,93 @@
+"""Every route declares who may use it; the declaration is checked, then enforced per role.
+
+Adding a route without adding it here fails the suite: decide its access rule first.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from vae.access import Role, rule_of
+
+PUBLIC = ("public",)
+ANONYMOUS = ("anonymous",)
+AUTHENTICATED = ("authenticated",)
+
+
+def roles(*allowed: Role) -> tuple:
+    return ("roles", frozenset(allowed))
+
+
+# endpoint -> (declared rule, a sample URL for GET checks or None for POST-only routes)
+EXPECTED = {
+    "main.home": (PUBLIC, "/"),
+    "main.accessibility": (PUBLIC, "/accessibilite"),
+    "certifications.index": (PUBLIC, "/certifications/"),
+    "certifications.show": (PUBLIC, "/certifications/cqp-dam"),
+    "auth.signup": (ANONYMOUS, "/inscription"),
+    "auth.login": (ANONYMOUS, "/connexion"),
+    "auth.logout": (AUTHENTICATED, None),
+    "auth.confirm_email": (PUBLIC, "/confirmation/jeton"),
+    "auth.reset_request": (PUBLIC, "/mot-de-passe-oublie"),
+    "auth.reset_password": (PUBLIC, "/mot-de-passe/jeton"),
+    "admin.users": (roles(Role.ADMIN), "/admin/comptes"),
+    "admin.user_new": (roles(Role.ADMIN), "/admin/comptes/nouveau"),
+    "admin.user": (roles(Role.ADMIN), "/admin/comptes/{self_id}"),
+    "admin.user_toggle": (roles(Role.ADMIN), None),
+}
+
+
+def test_every_route_declares_its_access_rule(app) -> None:
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()} - {"static"}
+    missing = sorted(endpoints - EXPECTED.keys())
+    assert not missing, f"routes absent from the access matrix: {missing}"
+    stale = sorted(EXPECTED.keys() - endpoints)
+    assert not stale, f"matrix rows for routes that no longer exist: {stale}"
+    for endpoint in endpoints:
+        declared = rule_of(app.view_functions[endpoint])
+        assert declared == EXPECTED[endpoint][0], endpoint
+
+
+def test_a_route_without_rule_is_refused(app) -> None:
+    from vae import create_app
+
+    other = create_app({k: app.config[k] for k in ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI")})
+
+    @other.route("/oubli")
+    def forgotten() -> str:
+        return "ouvert"
+
+    assert other.test_client().get("/oubli").status_code == 403
+
+
+@pytest.mark.parametrize("role", [None, *Role])
+def test_roles_get_what_the_matrix_says(app, logged_in, role) -> None:
+    client = logged_in(role) if role else app.test_client()
+    self_id = client.user.id if role else uuid.uuid4()
+    for endpoint, (rule, url) in EXPECTED.items():
+        if url is None:
+            continue
+        response = client.get(url.format(self_id=self_id))
+        kind = rule[0]
+        if kind == "public":
+            assert response.status_code in (200, 302), (endpoint, role)
+        elif kind == "anonymous":
+            assert response.status_code == (302 if role else 200), (endpoint, role)
+        elif role is None:
+            assert response.status_code == 302, (endpoint, role)
+            assert "/connexion" in response.headers["Location"]
+        elif kind == "roles" and role not in rule[1]:
+            assert response.status_code == 403, (endpoint, role)
+        else:
+            assert response.status_code == 200, (endpoint, role)
+
+
+@pytest.mark.parametrize("role", [None, Role.CANDIDATE, Role.STAFF, Role.JURY])
+def test_post_only_admin_routes_refuse_others(app, logged_in, make_user, role) -> None:
+    target = make_user(Role.STAFF, email="cible@exemple.fr")
+    client = logged_in(role) if role else app.test_client()
+    client.get("/")
+    response = client.post(f"/admin/comptes/{target.id}/activation")
+    assert response.status_code in ((302,) if role is None else (403,))

@@ -1,0 +1,115 @@
+"""Who may call which view: every endpoint declares its rule, everything else is refused.
+
+A view is marked with exactly one of :func:`public`, :func:`authenticated` or
+:func:`roles_required`. :func:`enforce` runs before every request and refuses an endpoint
+that carries no rule (deny by default), so a route added without thinking about access
+is closed, and the test that walks the URL map fails.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import abort, current_app, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+F = TypeVar("F", bound=Callable[..., Any])
+ACCESS_ATTR = "_vae_access"
+
+
+class Role(enum.StrEnum):
+    CANDIDATE = "candidate"
+    STAFF = "staff"
+    JURY = "jury"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return str(ROLE_LABELS[self])
+
+
+ROLE_LABELS = {
+    Role.CANDIDATE: _l("Candidat"),
+    Role.STAFF: _l("Chargé de mission CPNEFP"),
+    Role.JURY: _l("Membre de jury"),
+    Role.ADMIN: _l("Administrateur"),
+}
+
+
+def public(view: F) -> F:
+    """Anyone, signed in or not."""
+    setattr(view, ACCESS_ATTR, ("public",))
+    return view
+
+
+def anonymous_only(view: F) -> F:
+    """Pages for visitors (sign-up, login): a signed-in user is sent to their home page."""
+    setattr(view, ACCESS_ATTR, ("anonymous",))
+    return view
+
+
+def authenticated(view: F) -> F:
+    """Any signed-in user, whatever the role."""
+    setattr(view, ACCESS_ATTR, ("authenticated",))
+    return view
+
+
+def roles_required(*roles: Role) -> Callable[[F], F]:
+    """Signed-in users holding one of ``roles``."""
+
+    def mark(view: F) -> F:
+        setattr(view, ACCESS_ATTR, ("roles", frozenset(roles)))
+        return view
+
+    return mark
+
+
+def rule_of(view: Callable[..., Any]) -> tuple[Any, ...] | None:
+    return getattr(view, ACCESS_ATTR, None)
+
+
+def enforce() -> Any:
+    """``before_request`` hook: apply the endpoint's rule, refuse endpoints without one."""
+    if request.endpoint is None:
+        return None  # 404 or 405: Flask answers on its own
+    view = current_app.view_functions.get(request.endpoint)
+    if request.endpoint == "static":
+        return None
+    rule = rule_of(view) if view is not None else None
+    if rule is None:
+        current_app.logger.error("Endpoint without access rule: %s", request.endpoint)
+        abort(403)
+    kind = rule[0]
+    if kind == "public":
+        return None
+    if kind == "anonymous":
+        if current_user.is_authenticated:
+            return redirect(url_for("main.home"))
+        return None
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    if kind == "roles" and current_user.role not in rule[1]:
+        abort(403)
+    return None
+
+
+def owner_or_404(found: Any) -> Any:
+    """Return ``found`` or answer 404: used when an object is missing *or* not the user's."""
+    if found is None:
+        abort(404)
+    return found
+
+
+__all__ = [
+    "Role",
+    "anonymous_only",
+    "authenticated",
+    "enforce",
+    "owner_or_404",
+    "public",
+    "roles_required",
+    "rule_of",
+]

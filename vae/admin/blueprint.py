@@ -1,0 +1,93 @@
+"""Administrators manage accounts and roles."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+
+from forms.admin import ConfirmForm, UserCreateForm, UserRoleForm
+from vae import audit
+from vae.access import Role, roles_required
+from vae.auth import operations
+from vae.auth.models import User
+from vae.extensions import db
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+PER_PAGE = 25
+
+
+@bp.route("/comptes")
+@roles_required(Role.ADMIN)
+def users() -> Any:
+    query = (request.args.get("q") or "").strip()[:100]
+    role = request.args.get("role")
+    stmt = select(User).order_by(User.last_name, User.first_name, User.id)
+    if query:
+        pattern = f"%{query.lower()}%"
+        stmt = stmt.where(
+            or_(
+                func.lower(User.email).like(pattern),
+                func.lower(User.last_name).like(pattern),
+                func.lower(User.first_name).like(pattern),
+            )
+        )
+    if role in {r.value for r in Role}:
+        stmt = stmt.where(User.role == Role(role))
+    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
+    return render_template("admin/users.html", page=page, q=query, role=role)
+
+
+@bp.route("/comptes/nouveau", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def user_new() -> Any:
+    form = UserCreateForm()
+    if form.validate_on_submit():
+        try:
+            user = operations.create_account(
+                form.email.data, form.first_name.data, form.last_name.data, Role(form.role.data)
+            )
+        except operations.AccountError as error:
+            form.email.errors.append(str(error))
+        else:
+            flash(f"Compte créé pour {user.full_name} ; un lien lui a été envoyé.", "success")
+            return redirect(url_for("admin.user", user_id=user.id))
+    return render_template("admin/user_new.html", form=form)
+
+
+@bp.route("/comptes/<uuid:user_id>", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def user(user_id: uuid.UUID) -> Any:
+    account = db.get_or_404(User, user_id)
+    role_form = UserRoleForm(prefix="role", data={"role": account.role.value})
+    if role_form.validate_on_submit():
+        if account.id == current_user.id:
+            flash("Vous ne pouvez pas changer votre propre rôle.", "error")
+        else:
+            operations.change_role(account, Role(role_form.role.data))
+            flash("Le rôle est modifié.", "success")
+        return redirect(url_for("admin.user", user_id=account.id))
+    entries = audit.history("user", account.id)
+    return render_template(
+        "admin/user.html",
+        account=account,
+        role_form=role_form,
+        toggle_form=ConfirmForm(prefix="toggle"),
+        entries=entries,
+    )
+
+
+@bp.route("/comptes/<uuid:user_id>/activation", methods=["POST"])
+@roles_required(Role.ADMIN)
+def user_toggle(user_id: uuid.UUID) -> Any:
+    account = db.get_or_404(User, user_id)
+    if ConfirmForm(prefix="toggle").validate_on_submit():
+        if account.id == current_user.id:
+            flash("Vous ne pouvez pas désactiver votre propre compte.", "error")
+        else:
+            operations.set_active(account, not account.active)
+            flash("Le compte est " + ("réactivé." if account.active else "désactivé."), "success")
+    return redirect(url_for("admin.user", user_id=account.id))

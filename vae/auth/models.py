@@ -1,0 +1,89 @@
+"""User accounts."""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+import uuid
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask_login import UserMixin
+from sqlalchemy import Enum, String, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
+
+from vae.access import Role
+from vae.dbtypes import UTCDateTime, new_uuid, utcnow
+from vae.extensions import db
+
+_hasher = PasswordHasher()
+# Verifying against this keeps the time of a login for an unknown email like a known one.
+_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_uuid)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, name="user_role", values_callable=lambda e: [m.value for m in e]),
+        index=True,
+    )
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    active: Mapped[bool] = mapped_column(default=True)
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Part of the login cookie: rotating it ends every session of the account.
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+    @property
+    def email_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
+
+    def get_id(self) -> str:  # Flask-Login
+        return f"{self.id}:{self.session_token}"
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = _hasher.hash(password)
+
+    def check_password(self, password: str) -> bool:
+        try:
+            ok = _hasher.verify(self.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+        if ok and _hasher.check_needs_rehash(self.password_hash):
+            self.set_password(password)
+        return ok
+
+    def end_sessions(self) -> None:
+        self.session_token = new_session_token()
+
+    def has_role(self, *roles: Role) -> bool:
+        return self.role in roles
+
+
+def burn_password_check(password: str) -> None:
+    """Spend the time of a real check when no account matches (no account enumeration)."""
+    with contextlib.suppress(VerificationError, InvalidHashError):
+        _hasher.verify(_DUMMY_HASH, password)
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()

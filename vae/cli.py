@@ -1,0 +1,176 @@
+"""Command-line interface: ``flask --app vae <group> <command>``."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
+
+from vae.referentials import files as referential_files
+
+referentials_cli = AppGroup("referentials", help="Référentiels de certification.")
+users_cli = AppGroup("users", help="Comptes utilisateurs.")
+eligibility_cli = AppGroup("eligibility", help="Calcul d'éligibilité (sans base de données).")
+jury_cli = AppGroup("jury", help="Règle des 80 % du jury (sans base de données).")
+
+
+def init_app(app: Flask) -> None:
+    for group in (referentials_cli, users_cli, eligibility_cli, jury_cli):
+        app.cli.add_command(group)
+    app.cli.add_command(demo_command)
+
+
+@referentials_cli.command("load")
+def referentials_load() -> None:
+    """Load every data file into the database (idempotent: unchanged files add nothing)."""
+    from vae.referentials.operations import load_all
+
+    try:
+        outcomes = load_all()
+    except referential_files.ReferentialFileError as error:
+        raise click.ClickException(str(error)) from error
+    for outcome in outcomes:
+        state = "nouvelle version" if outcome.created else "inchangé"
+        click.echo(f"{outcome.code}: v{outcome.version} ({state})")
+
+
+@referentials_cli.command("show", with_appcontext=False)
+@click.argument("code")
+def referentials_show(code: str) -> None:
+    """Print a referential as JSON, straight from its data file (no database)."""
+    try:
+        referential = referential_files.read(code)
+    except referential_files.ReferentialFileError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(json.dumps(referential.model_dump(mode="json"), ensure_ascii=False, indent=2))
+
+
+@users_cli.command("create")
+@click.option(
+    "--role",
+    type=click.Choice(["candidate", "staff", "jury", "admin"]),
+    required=True,
+    help="Rôle du compte.",
+)
+@click.option("--first-name", default="", help="Prénom.")
+@click.option("--last-name", default="", help="Nom.")
+@click.option(
+    "--password",
+    default=None,
+    help="Mot de passe ; sans cette option, un lien pour le choisir est envoyé par courriel.",
+)
+@click.argument("email")
+def users_create(
+    role: str, first_name: str, last_name: str, password: str | None, email: str
+) -> None:
+    """Create an account (confirmed) for EMAIL with ROLE."""
+    from vae.access import Role
+    from vae.auth import operations
+
+    try:
+        user = operations.create_account(
+            email, first_name or email.split("@")[0], last_name, Role(role), password
+        )
+    except operations.AccountError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Compte créé : {user.email} ({user.role.label})")
+    if password is None:
+        click.echo("Un lien pour choisir le mot de passe a été envoyé par courriel.")
+
+
+DEMO_ACCOUNTS = (
+    ("candidate", "candidat@demo.vae.test", "Camille", "Martin"),
+    ("staff", "cpnefp@demo.vae.test", "Sophie", "Bernard"),
+    ("jury", "jury1@demo.vae.test", "Karim", "Benali"),
+    ("jury", "jury2@demo.vae.test", "Claire", "Dubois"),
+    ("admin", "admin@demo.vae.test", "Alex", "Moreau"),
+)
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Create the demo accounts (once) and print their logins.
+
+    Passwords are random, kept in ``instance/demo-accounts.json`` (never in the repository).
+    """
+    from vae.access import Role
+    from vae.auth import operations
+    from vae.extensions import db
+
+    store = Path(current_app.instance_path) / "demo-accounts.json"
+    known: dict[str, str] = json.loads(store.read_text()) if store.exists() else {}
+    click.echo("Comptes de démonstration :")
+    for role, email, first, last in DEMO_ACCOUNTS:
+        password = known.get(email) or secrets.token_urlsafe(9)
+        user = operations.find_by_email(email)
+        if user is None:
+            operations.create_account(email, first, last, Role(role), password)
+        elif email not in known:
+            user.set_password(password)
+            db.session.commit()
+        known[email] = password
+        click.echo(f"  {Role(role).label:<28} {email:<28} mot de passe : {password}")
+    store.write_text(json.dumps(known, indent=2))
+    store.chmod(0o600)
+
+
+def _read_input(source: str) -> str:
+    if source == "-":
+        return sys.stdin.read()
+    try:
+        return Path(source).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        _fail(f"(input): cannot read {source}: {error}")
+    raise AssertionError("unreachable")
+
+
+def _fail(message: str) -> None:
+    click.echo(message, err=True)
+    sys.exit(2)
+
+
+@eligibility_cli.command("check", with_appcontext=False)
+@click.argument("source", metavar="FILE")
+def eligibility_check(source: str) -> None:
+    """Assess eligibility from a JSON file (``-`` for standard input); prints JSON."""
+    from vae.rules.eligibility import Rule
+    from vae.rules.eligibility_json import EligibilityInputError, check
+
+    def rule_for(code: str) -> Rule:
+        try:
+            referential = referential_files.read(code)
+        except referential_files.ReferentialFileError as error:
+            raise LookupError(str(error)) from error
+        return Rule(
+            required_years=referential.eligibility.required_years or 0,
+            window_years=referential.eligibility.window_years,
+        )
+
+    text = _read_input(source)
+    try:
+        result: Any = check(text, rule_for_certification=rule_for, today=date.today())
+    except EligibilityInputError as error:
+        _fail(str(error))
+    click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+@jury_cli.command("evaluate", with_appcontext=False)
+@click.argument("source", metavar="FILE")
+def jury_evaluate(source: str) -> None:
+    """Apply the 80 % rule to one block's grid from JSON (``-`` for standard input)."""
+    from vae.rules.jury import JuryInputError, evaluate_json
+
+    text = _read_input(source)
+    try:
+        result = evaluate_json(text)
+    except JuryInputError as error:
+        _fail(str(error))
+    click.echo(json.dumps(result, ensure_ascii=False, indent=2))

@@ -1,0 +1,82 @@
+"""Configuration defaults.
+
+Precedence, lowest first: these defaults, ``instance/config.py``, ``VAE_*`` environment
+variables, then the ``test_config`` mapping handed to :func:`vae.create_app`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+# Keys settable from the environment as VAE_<KEY>; a few have a friendlier alias.
+ENV_ALIASES = {
+    "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+}
+ENV_PREFIX = "VAE_"
+
+
+class Defaults:
+    SECRET_KEY: str | None = None
+    SQLALCHEMY_DATABASE_URI: str | None = None  # None: sqlite file in the instance folder
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    SQLALCHEMY_RECORD_QUERIES: bool = False
+
+    MAX_CONTENT_LENGTH = 10 * 1024 * 1024 + 64 * 1024  # one upload of 10 MB plus the form
+    UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+
+    BABEL_DEFAULT_LOCALE = "fr"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True  # set to False for plain-HTTP development by `make run`
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = 8 * 3600
+
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_LOGIN = "10 per minute;50 per hour"
+    RATELIMIT_SIGNUP = "5 per minute;30 per hour"
+
+    MAIL_SERVER: str | None = None  # None: messages go to instance/outbox/*.eml
+    MAIL_PORT = 587
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_USE_TLS = True
+    MAIL_USE_SSL = False
+    MAIL_SENDER = "VAE CPNEFP <no-reply@vae.invalid>"
+    MAIL_OUTBOX: str | None = None  # None: instance/outbox
+
+    UPLOAD_FOLDER: str | None = None  # None: instance/uploads
+
+    EMAIL_TOKEN_MAX_AGE = 48 * 3600
+    RESET_TOKEN_MAX_AGE = 2 * 3600
+
+    PUBLIC_URL = "http://127.0.0.1:5000"
+
+
+def from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
+    """Read ``VAE_*`` variables; values that parse as JSON (numbers, booleans) are typed."""
+    settings: dict[str, Any] = {}
+    for name, raw in environ.items():
+        if not name.startswith(ENV_PREFIX):
+            continue
+        key = name[len(ENV_PREFIX) :]
+        key = ENV_ALIASES.get(key, key)
+        settings[key] = _typed(raw)
+    return settings
+
+
+def _typed(raw: str) -> Any:
+    if raw.lower() in {"true", "false"}:
+        return raw.lower() == "true"
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return raw
+    return value if isinstance(value, int | float) else raw

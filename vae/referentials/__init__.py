@@ -1,0 +1,1 @@
+"""Certifications as data: one YAML file per referential, validated and versioned."""

@@ -1,0 +1,130 @@
+"""Wiring of the web layer: blueprints, access enforcement, headers, errors, template helpers."""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from flask import Flask, Response, render_template, request
+from flask_babel import format_date, format_datetime
+from flask_babel import gettext as _
+from flask_limiter.errors import RateLimitExceeded
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.exceptions import HTTPException
+
+from vae import access
+from vae.extensions import db, login_manager
+
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+ERROR_TITLES = {
+    400: "Requête incorrecte",
+    403: "Accès refusé",
+    404: "Page introuvable",
+    405: "Méthode non autorisée",
+    413: "Fichier trop volumineux",
+    429: "Trop de tentatives",
+    500: "Erreur interne",
+}
+
+
+def init_app(app: Flask) -> None:
+    from vae.admin.blueprint import bp as admin_bp
+    from vae.auth.blueprint import bp as auth_bp
+    from vae.certifications.blueprint import bp as certifications_bp
+    from vae.main.blueprint import bp as main_bp
+
+    for blueprint in (main_bp, auth_bp, certifications_bp, admin_bp):
+        app.register_blueprint(blueprint)
+
+    app.after_request(_security_headers)
+    for code in ERROR_TITLES:
+        app.register_error_handler(code, _error_page)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(RateLimitExceeded, _error_page)
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters["date_fr"] = date_fr
+    app.jinja_env.filters["datetime_fr"] = datetime_fr
+    app.jinja_env.globals["Role"] = access.Role
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _("Connectez-vous pour accéder à cette page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+
+@login_manager.user_loader
+def _load_user(token: str) -> Any:
+    from vae.auth.models import User
+
+    user_id, _sep, session_token = token.partition(":")
+    try:
+        user = db.session.get(User, uuid.UUID(user_id))
+    except ValueError:
+        return None
+    if user is None or not session_token or user.session_token != session_token:
+        return None
+    return user
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+
+def _security_headers(response: Response) -> Response:
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if current_user.is_authenticated and request.endpoint != "static":
+        headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def _error_page(error: Exception) -> tuple[str, int]:
+    code = error.code if isinstance(error, HTTPException) and error.code else 500
+    if code == 500:
+        db.session.rollback()
+    return render_template("errors/error.html", code=code, title=ERROR_TITLES.get(code)), code
+
+
+def _csrf_error(error: CSRFError) -> tuple[str, int]:
+    return render_template(
+        "errors/error.html",
+        code=400,
+        title=_("Formulaire expiré"),
+        detail=_(
+            "Le formulaire a expiré ou n'a pas pu être vérifié. Rechargez la page et "
+            "recommencez : vos informations déjà enregistrées sont conservées."
+        ),
+    ), 400
+
+
+def date_fr(value: date | datetime | None) -> str:
+    """« 24 novembre 2026 »."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return format_datetime(value, "d MMMM y")
+    return format_date(value, "d MMMM y")
+
+
+def datetime_fr(value: datetime | None) -> str:
+    """« 24 novembre 2026 à 14:05 », in Europe/Paris."""
+    if value is None:
+        return ""
+    return format_datetime(value, "d MMMM y 'à' HH:mm")
