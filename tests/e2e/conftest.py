@@ -1,0 +1,89 @@
+"""Browser tests: the app served on loopback by a real WSGI server, driven in Debian's Chromium.
+
+The server runs in a thread on its own SQLite database, migrated from empty; Playwright
+launches /usr/bin/chromium (no browser download). Screenshots land in tests/e2e/artifacts/.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = os.environ.get("VAE_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).parent / "artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    from flask_migrate import upgrade
+
+    from vae import create_app
+    from vae.referentials.operations import load_all
+
+    instance = tmp_path_factory.mktemp("e2e-instance")
+    app = create_app(
+        {
+            "SECRET_KEY": "e2e-secret",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'e2e.sqlite3'}",
+            "SESSION_COOKIE_SECURE": False,
+            "MAIL_OUTBOX": str(instance / "outbox"),
+            "UPLOAD_FOLDER": str(instance / "uploads"),
+        }
+    )
+    with app.app_context():
+        upgrade()
+        load_all()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    app.config["PUBLIC_URL"] = f"http://127.0.0.1:{server.server_port}"
+    app.base_url = app.config["PUBLIC_URL"]
+    yield app
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run scripts/system-deps")
+    from playwright.sync_api import sync_playwright
+
+    if ARTIFACTS.exists():
+        shutil.rmtree(ARTIFACTS)
+    ARTIFACTS.mkdir(parents=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any) -> Iterator[Any]:
+    context = browser.new_context(base_url=live_server.base_url, locale="fr-FR")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def shot(page: Any, name: str) -> None:
+    """Keep a full-page screenshot for people to review (not committed)."""
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
