@@ -46,8 +46,17 @@ def test_eligibility_check_from_stdin_with_certification_rule(runner) -> None:
     [
         ("pas du json", "JSON"),
         (
-            {**WORKED_EXAMPLE, "activities": [{"start": "2020-01-01", "end": "2019-01-01",
-                                               "status": "salarie", "full_time": True}]},
+            {
+                **WORKED_EXAMPLE,
+                "activities": [
+                    {
+                        "start": "2020-01-01",
+                        "end": "2019-01-01",
+                        "status": "salarie",
+                        "full_time": True,
+                    }
+                ],
+            },
             "activities[0].end: before start (2019-01-01 < 2020-01-01)",
         ),
         ({**WORKED_EXAMPLE, "certification": "inconnue", "rule": None}, "certification"),
@@ -63,10 +72,12 @@ def test_eligibility_check_refuses_bad_input(runner, payload, message) -> None:
 
 
 def test_jury_evaluate(runner) -> None:
-    grid = {"competencies": [
-        {"code": "C1", "key": False, "criteria": [True, True, False, True, True]},
-        {"code": "C2", "key": True, "validated": False},
-    ]}
+    grid = {
+        "competencies": [
+            {"code": "C1", "key": False, "criteria": [True, True, False, True, True]},
+            {"code": "C2", "key": True, "validated": False},
+        ]
+    }
     result = runner.invoke(args=["jury", "evaluate", "-"], input=json.dumps(grid))
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
