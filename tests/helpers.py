@@ -9,7 +9,7 @@ from email.message import EmailMessage as Message
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import text as sql
 
 DEFAULT_PASSWORD = "un mot de passe solide"
 _TOKEN = re.compile(
@@ -74,8 +74,8 @@ def reset_database() -> None:
     engine = db.engine
     if engine.dialect.name == "postgresql":
         with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
+            connection.execute(sql("DROP SCHEMA public CASCADE"))
+            connection.execute(sql("CREATE SCHEMA public"))
     else:
         database = engine.url.database
         engine.dispose()
@@ -95,7 +95,36 @@ def empty_user_tables() -> None:
                 continue
             if table.name == "audit_entries":
                 connection.execute(
-                    text("DELETE FROM audit_entries WHERE subject_type <> 'certification'")
+                    sql("DELETE FROM audit_entries WHERE subject_type <> 'certification'")
                 )
             else:
                 connection.execute(table.delete())
+
+
+def make_pdf(text: str = "Attestation employeur") -> bytes:
+    """A small real PDF, as a candidate's scanner would produce."""
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer)
+    pdf.drawString(72, 720, text)
+    pdf.save()
+    return buffer.getvalue()
+
+
+def pdf_text(data: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    return "\n".join(page.extract_text() or "" for page in reader.pages)
+
+
+def text(response: Any) -> str:
+    """The page as a person reads it: HTML entities (&#39; …) decoded."""
+    import html
+
+    return html.unescape(response.get_data(as_text=True))

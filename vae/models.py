@@ -2,6 +2,27 @@
 
 from vae.audit import AuditEntry
 from vae.auth.models import User
+from vae.dossier.models import (
+    Activity,
+    Attachment,
+    Dossier,
+    DossierCounter,
+    Submission,
+    SwornStatement,
+    Training,
+)
 from vae.referentials.models import Certification, ReferentialVersion
 
-__all__ = ["AuditEntry", "Certification", "ReferentialVersion", "User"]
+__all__ = [
+    "Activity",
+    "Attachment",
+    "AuditEntry",
+    "Certification",
+    "Dossier",
+    "DossierCounter",
+    "ReferentialVersion",
+    "Submission",
+    "SwornStatement",
+    "Training",
+    "User",
+]

@@ -39,9 +39,10 @@ def init_app(app: Flask) -> None:
     from vae.admin.blueprint import bp as admin_bp
     from vae.auth.blueprint import bp as auth_bp
     from vae.certifications.blueprint import bp as certifications_bp
+    from vae.dossier.blueprint import bp as dossier_bp
     from vae.main.blueprint import bp as main_bp
 
-    for blueprint in (main_bp, auth_bp, certifications_bp, admin_bp):
+    for blueprint in (main_bp, auth_bp, certifications_bp, admin_bp, dossier_bp):
         app.register_blueprint(blueprint)
 
     app.after_request(_security_headers)
@@ -115,16 +116,20 @@ def _csrf_error(error: CSRFError) -> tuple[str, int]:
 
 
 def date_fr(value: date | datetime | None) -> str:
-    """« 24 novembre 2026 »."""
+    """« 24 novembre 2026 », « 1er janvier 2020 » (datetimes in Europe/Paris)."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return format_datetime(value, "d MMMM y")
-    return format_date(value, "d MMMM y")
+        return _first(format_datetime(value, "d MMMM y"))
+    return _first(format_date(value, "d MMMM y"))
 
 
 def datetime_fr(value: datetime | None) -> str:
     """« 24 novembre 2026 à 14:05 », in Europe/Paris."""
     if value is None:
         return ""
-    return format_datetime(value, "d MMMM y 'à' HH:mm")
+    return _first(format_datetime(value, "d MMMM y 'à' HH:mm"))
+
+
+def _first(text: str) -> str:
+    return "1er" + text[1:] if text.startswith("1 ") else text

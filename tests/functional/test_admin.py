@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from tests.helpers import link_in, login, outbox_messages, submit
+from tests.helpers import link_in, login, outbox_messages, submit, text
 from vae.access import Role
 from vae.auth.models import User
 from vae.extensions import db
@@ -27,7 +27,7 @@ def test_admin_creates_a_jury_account_who_sets_a_password(app, logged_in) -> Non
         {"password": new_password, "password_confirm": new_password},
     )
     assert login(visitor, "karim@exemple.fr", new_password).status_code == 302
-    assert "Espace jury" in visitor.get("/").get_data(as_text=True)
+    assert "Espace jury" in text(visitor.get("/"))
 
 
 def test_admin_cannot_create_a_duplicate(logged_in, make_user) -> None:
@@ -39,7 +39,7 @@ def test_admin_cannot_create_a_duplicate(logged_in, make_user) -> None:
         {"first_name": "A", "last_name": "B", "email": "double@exemple.fr", "role": "staff"},
     )
     assert response.status_code == 200
-    assert "Un compte existe déjà" in response.get_data(as_text=True)
+    assert "Un compte existe déjà" in text(response)
 
 
 def test_admin_changes_a_role_and_deactivates(app, logged_in, make_user) -> None:
@@ -52,9 +52,9 @@ def test_admin_changes_a_role_and_deactivates(app, logged_in, make_user) -> None
     with app.app_context():
         account = db.session.get(User, other.id)
         assert account.role == Role.JURY and not account.active
-    html = admin.get(page).get_data(as_text=True)
+    html = text(admin.get(page))
     assert "role_changed" in html and "deactivated" in html
-    listing = admin.get("/admin/comptes?q=agent").get_data(as_text=True)
+    listing = text(admin.get("/admin/comptes?q=agent"))
     assert "agent@exemple.fr" in listing
 
 
@@ -62,9 +62,9 @@ def test_admin_list_is_paginated(app, logged_in, make_user) -> None:
     admin = logged_in(Role.ADMIN)
     for i in range(30):
         make_user(email=f"c{i:02}@exemple.fr")
-    html = admin.get("/admin/comptes").get_data(as_text=True)
+    html = text(admin.get("/admin/comptes"))
     assert "Page 1 sur 2" in html
-    assert "Page 2 sur 2" in admin.get("/admin/comptes?page=2").get_data(as_text=True)
+    assert "Page 2 sur 2" in text(admin.get("/admin/comptes?page=2"))
 
 
 def test_cli_creates_accounts(app) -> None:

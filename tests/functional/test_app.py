@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import csrf_token
+from tests.helpers import csrf_token, text
 from vae import create_app
 
 
@@ -52,7 +52,7 @@ def test_secret_key_is_required(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 def test_login_page_is_french_with_security_headers(client) -> None:
     response = client.get("/connexion")
     assert response.status_code == 200
-    html = response.get_data(as_text=True)
+    html = text(response)
     assert '<html lang="fr">' in html
     assert "Se connecter" in html and "Mot de passe" in html
     csp = response.headers["Content-Security-Policy"]
@@ -64,14 +64,14 @@ def test_login_page_is_french_with_security_headers(client) -> None:
 
 def test_pages_have_no_inline_script_or_style(client) -> None:
     for url in ("/", "/connexion", "/inscription", "/certifications/"):
-        html = client.get(url).get_data(as_text=True)
+        html = text(client.get(url))
         assert "<script>" not in html and "style=" not in html and "<style" not in html, url
 
 
 def test_not_found_page_is_french(client) -> None:
     response = client.get("/cette-page-n-existe-pas")
     assert response.status_code == 404
-    assert "Page introuvable" in response.get_data(as_text=True)
+    assert "Page introuvable" in text(response)
 
 
 def test_method_not_allowed_is_french(client) -> None:
@@ -82,7 +82,7 @@ def test_method_not_allowed_is_french(client) -> None:
 def test_post_without_csrf_token_is_refused(client) -> None:
     response = client.post("/connexion", data={"email": "a@exemple.fr", "password": "x"})
     assert response.status_code == 400
-    assert "Formulaire expiré" in response.get_data(as_text=True)
+    assert "Formulaire expiré" in text(response)
 
 
 def test_post_with_wrong_csrf_token_is_refused(client) -> None:
@@ -98,7 +98,7 @@ def test_too_large_request_gets_a_french_413(app, client) -> None:
     big = "x" * (app.config["MAX_CONTENT_LENGTH"] + 10)
     response = client.post("/connexion", data={"csrf_token": token, "email": big, "password": "x"})
     assert response.status_code == 413
-    assert "Fichier trop volumineux" in response.get_data(as_text=True)
+    assert "Fichier trop volumineux" in text(response)
 
 
 def test_internal_error_page_is_french(app) -> None:
@@ -115,7 +115,7 @@ def test_internal_error_page_is_french(app) -> None:
 
     response = broken.test_client().get("/boom")
     assert response.status_code == 500
-    assert "Erreur interne" in response.get_data(as_text=True)
+    assert "Erreur interne" in text(response)
 
 
 def test_dates_are_french(app_ctx) -> None:
@@ -125,5 +125,6 @@ def test_dates_are_french(app_ctx) -> None:
 
     with app_ctx.test_request_context():
         assert date_fr(date(2026, 11, 24)) == "24 novembre 2026"
+        assert date_fr(date(2020, 1, 1)) == "1er janvier 2020"
         # 23:30 UTC on 24 November is 00:30 on the 25th in Paris.
         assert datetime_fr(datetime(2026, 11, 24, 23, 30, tzinfo=UTC)) == "25 novembre 2026 à 00:30"

@@ -11,6 +11,7 @@ from tests.helpers import (
     message_body,
     outbox_messages,
     submit,
+    text,
 )
 from vae.access import Role
 from vae.audit import AuditEntry
@@ -29,11 +30,11 @@ SIGNUP = {
 def test_signup_confirm_login_logout(app, client) -> None:
     response = submit(client, "/inscription", SIGNUP)
     assert response.status_code == 200
-    assert "Vérifiez votre messagerie" in response.get_data(as_text=True)
+    assert "Vérifiez votre messagerie" in text(response)
 
     # Not confirmed yet: login sends a new link instead of opening a session.
     response = login(client, "lea.dupont@exemple.fr")
-    assert "pas encore confirmée" in response.get_data(as_text=True)
+    assert "pas encore confirmée" in text(response)
     messages = outbox_messages(app)
     assert len(messages) == 2
     assert messages[0]["To"] == "lea.dupont@exemple.fr"
@@ -43,11 +44,11 @@ def test_signup_confirm_login_logout(app, client) -> None:
     assert response.status_code == 302
     response = login(client, "lea.dupont@exemple.fr")
     assert response.status_code == 302 and response.headers["Location"] == "/"
-    assert "Bonjour Léa" in client.get("/").get_data(as_text=True)
+    assert "Bonjour Léa" in text(client.get("/"))
 
     response = submit(client, "/deconnexion", {}, page="/")
     assert response.status_code == 302
-    assert "Se connecter" in client.get("/").get_data(as_text=True)
+    assert "Se connecter" in text(client.get("/"))
 
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == "lea.dupont@exemple.fr"))
@@ -69,7 +70,7 @@ def test_signup_errors_are_shown_next_to_fields_and_keep_input(client) -> None:
         "/inscription",
         {**SIGNUP, "email": "pas-une-adresse", "password_confirm": "autre chose encore"},
     )
-    html = response.get_data(as_text=True)
+    html = text(response)
     assert response.status_code == 200
     assert "Le formulaire contient 2 erreurs" in html
     assert 'id="email-error"' in html and 'aria-describedby="email-hint email-error"' in html
@@ -81,15 +82,15 @@ def test_signup_errors_are_shown_next_to_fields_and_keep_input(client) -> None:
 def test_signup_with_existing_email_reveals_nothing(app, client, make_user) -> None:
     make_user(email="deja@exemple.fr")
     response = submit(client, "/inscription", {**SIGNUP, "email": "deja@exemple.fr"})
-    assert "Vérifiez votre messagerie" in response.get_data(as_text=True)
+    assert "Vérifiez votre messagerie" in text(response)
     (message,) = outbox_messages(app)
     assert "existe déjà" in message["Subject"]
 
 
 def test_login_failure_is_generic(client, make_user) -> None:
     make_user(email="connu@exemple.fr")
-    unknown = login(client, "inconnu@exemple.fr", "mauvais mot de passe").get_data(as_text=True)
-    wrong = login(client, "connu@exemple.fr", "mauvais mot de passe").get_data(as_text=True)
+    unknown = text(login(client, "inconnu@exemple.fr", "mauvais mot de passe"))
+    wrong = text(login(client, "connu@exemple.fr", "mauvais mot de passe"))
     message = "Adresse électronique ou mot de passe incorrect."
     assert message in unknown and message in wrong
 
@@ -98,7 +99,7 @@ def test_inactive_account_cannot_log_in(client, make_user) -> None:
     make_user(email="parti@exemple.fr", active=False)
     response = login(client, "parti@exemple.fr")
     assert response.status_code == 200
-    assert "incorrect" in response.get_data(as_text=True)
+    assert "incorrect" in text(response)
 
 
 def test_login_renews_the_session_and_logout_invalidates_the_cookie(app, make_user) -> None:
@@ -115,7 +116,7 @@ def test_login_renews_the_session_and_logout_invalidates_the_cookie(app, make_us
     thief.set_cookie("session", stolen)
     response = thief.get("/admin/comptes")
     assert response.status_code == 302 and "/connexion" in response.headers["Location"]
-    assert "Bonjour" not in thief.get("/").get_data(as_text=True)
+    assert "Bonjour" not in text(thief.get("/"))
 
 
 def test_open_redirect_after_login_is_refused(client, make_user) -> None:
@@ -143,7 +144,7 @@ def test_next_page_after_login(client, make_user) -> None:
 def test_password_reset_flow(app, client, make_user) -> None:
     user = make_user(email="oubli@exemple.fr")
     response = submit(client, "/mot-de-passe-oublie", {"email": "oubli@exemple.fr"})
-    assert "Si un compte existe" in response.get_data(as_text=True)
+    assert "Si un compte existe" in text(response)
     (message,) = outbox_messages(app)
     path = link_in(message, "/mot-de-passe/")
     new = "une toute nouvelle phrase"
@@ -159,7 +160,7 @@ def test_password_reset_flow(app, client, make_user) -> None:
 
 def test_password_reset_for_unknown_email_says_the_same(app, client) -> None:
     response = submit(client, "/mot-de-passe-oublie", {"email": "personne@exemple.fr"})
-    assert "Si un compte existe" in response.get_data(as_text=True)
+    assert "Si un compte existe" in text(response)
     assert outbox_messages(app) == []
 
 
@@ -176,7 +177,7 @@ def test_login_is_rate_limited(client, make_user) -> None:
     assert statuses[10] == 429
     response = login(client, user.email)
     assert response.status_code == 429
-    assert "Trop de tentatives" in response.get_data(as_text=True)
+    assert "Trop de tentatives" in text(response)
 
 
 def test_signup_email_body_has_a_working_link(app, client) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from tests.helpers import text
 from vae.extensions import db
 from vae.referentials.files import DATA_DIR, ReferentialFileError, read_file
 from vae.referentials.models import Certification, ReferentialVersion
@@ -113,14 +114,14 @@ def test_cli_load_and_show(app) -> None:
 
 
 def test_certification_pages(client) -> None:
-    html = client.get("/certifications/").get_data(as_text=True)
+    html = text(client.get("/certifications/"))
     for title in ("Délégué Assurance Maladie", "Spécialiste prestations"):
         assert title in html
-    html = client.get("/certifications/cqp-spp").get_data(as_text=True)
+    html = text(client.get("/certifications/cqp-spp"))
     assert "au cours des 12 dernières années" in html and "5 ans" in html
-    html = client.get("/certifications/cqp-gap").get_data(as_text=True)
+    html = text(client.get("/certifications/cqp-gap"))
     assert "C8.1" in html and "Production" in html and "Sinistre" in html
-    html = client.get("/certifications/gpac").get_data(as_text=True)
+    html = text(client.get("/certifications/gpac"))
     assert "Lacune du document source" in html
     assert client.get("/certifications/inconnue").status_code == 404
 

@@ -1,0 +1,374 @@
+"""Forms of the candidate's dossier. Every message is French and sits next to its field."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    EmailField,
+    Field,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+from wtforms.widgets import TextInput
+
+from forms.auth import EMAIL_MESSAGE
+from forms.common import no_control_characters, strip
+from vae import clock
+from vae.dossier.models import ACTIVITY_STATUS_LABELS, ActivityStatus, WorkTime
+
+FULL_TIME_HOURS_PER_MONTH = Decimal("151.67")
+FULL_TIME_HOURS_PER_WEEK = Decimal("35")
+
+
+def _text(label: str, required: str | None, max_length: int, **kwargs: Any) -> StringField:
+    validators: list[Any] = [DataRequired(required)] if required else [Optional()]
+    validators += [
+        Length(max=max_length, message=f"{max_length} caractères au plus."),
+        no_control_characters,
+    ]
+    return StringField(label, filters=[strip], validators=validators, **kwargs)
+
+
+def _long_text(label: str, required: str | None, max_length: int, **kwargs: Any) -> TextAreaField:
+    validators: list[Any] = [DataRequired(required)] if required else [Optional()]
+    validators += [
+        Length(max=max_length, message=f"{max_length} caractères au plus."),
+        no_control_characters,
+    ]
+    return TextAreaField(label, filters=[strip], validators=validators, **kwargs)
+
+
+class FrenchDateField(DateField):
+    """A date typed as 2026-11-24 (date picker) or 24/11/2026 (plain text), with a French error."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("format", ["%Y-%m-%d", "%d/%m/%Y"])
+        super().__init__(*args, **kwargs)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist or not "".join(valuelist).strip():
+            self.data = None  # empty: InputRequired or Optional decides
+            return
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            self.data = None
+            raise ValueError(
+                "Date invalide : indiquez le jour, le mois et l'année (par exemple 24/11/2026)."
+            ) from exc
+
+
+class FrenchDecimalField(DecimalField):
+    """A number typed the French way (« 75,5 »), in a text box so any browser accepts the comma."""
+
+    widget = TextInput()
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if valuelist:
+            valuelist = [
+                str(v).replace("\u202f", "").replace(" ", "").replace(",", ".") for v in valuelist
+            ]
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            self.data = None
+            raise ValueError("Nombre invalide : par exemple 50 ou 75,5.") from exc
+
+    def _value(self) -> str:
+        text = super()._value()
+        return text.replace(".", ",") if text else text
+
+
+class StartForm(FlaskForm):
+    certification = RadioField(
+        "Certification visée",
+        validators=[InputRequired("Choisissez la certification que vous visez.")],
+    )
+
+
+class OptionForm(FlaskForm):
+    option = RadioField("Option", validators=[InputRequired("Choisissez une possibilité.")])
+
+
+class IdentityForm(FlaskForm):
+    last_name = _text("Nom", "Indiquez votre nom.", 100)
+    first_name = _text("Prénom", "Indiquez votre prénom.", 100)
+    address = _text(
+        "Adresse",
+        "Indiquez votre adresse.",
+        300,
+        description="Numéro et voie, complément éventuel.",
+    )
+    postcode = _text("Code postal", "Indiquez votre code postal.", 10)
+    city = _text("Ville", "Indiquez votre ville.", 100)
+    phone = _text(
+        "Téléphone",
+        "Indiquez un numéro de téléphone.",
+        30,
+        description="Par exemple 06 12 34 56 78 ou +33 6 12 34 56 78.",
+    )
+    email = EmailField(
+        "Adresse électronique",
+        filters=[strip],
+        validators=[
+            InputRequired("Indiquez votre adresse électronique."),
+            Email(EMAIL_MESSAGE),
+            Length(max=254),
+        ],
+    )
+
+    def validate_postcode(self, field: Field) -> None:
+        if not re.fullmatch(r"[0-9A-Za-z \-]{2,10}", field.data or ""):
+            raise ValidationError("Code postal invalide : par exemple 75011.")
+
+    def validate_phone(self, field: Field) -> None:
+        digits = re.sub(r"[\s.\-()]", "", field.data or "")
+        if not re.fullmatch(r"\+?[0-9]{8,15}", digits):
+            raise ValidationError("Numéro invalide : par exemple 06 12 34 56 78.")
+
+
+WORK_TIME_CHOICES = [
+    SelectChoice(WorkTime.FULL_TIME.value, "Temps plein"),
+    SelectChoice(WorkTime.PERCENT.value, "Temps partiel, en pourcentage d'un temps plein"),
+    SelectChoice(WorkTime.HOURS_PER_MONTH.value, "Temps partiel, en heures par mois"),
+    SelectChoice(WorkTime.HOURS_PER_WEEK.value, "En heures par semaine (activité bénévole)"),
+]
+
+
+class ActivityForm(FlaskForm):
+    title = _text(
+        "Intitulé du poste, de la fonction ou de l'activité",
+        "Indiquez l'intitulé du poste ou de l'activité.",
+        200,
+    )
+    employer_name = _text(
+        "Nom de l'employeur ou de la structure",
+        "Indiquez le nom de l'employeur ou de la structure.",
+        200,
+    )
+    employer_address = _text("Adresse de l'employeur ou de la structure", None, 300)
+    sector = _text(
+        "Domaine d'activité de l'entreprise",
+        None,
+        200,
+        description="Par exemple : mutuelle santé, courtage d'assurances.",
+    )
+    status = RadioField(
+        "Vous étiez",
+        choices=[SelectChoice(s.value, ACTIVITY_STATUS_LABELS[s]) for s in ActivityStatus],
+        validators=[InputRequired("Indiquez si vous étiez salarié, non salarié ou bénévole.")],
+    )
+    start_date = FrenchDateField(
+        "Depuis le",
+        validators=[InputRequired("Indiquez la date de début (jour, mois, année).")],
+        description="Jour, mois et année.",
+    )
+    ongoing = BooleanField("Activité en cours (pas de date de fin)")
+    end_date = FrenchDateField(
+        "Jusqu'au", validators=[Optional()], description="Laissez vide si l'activité est en cours."
+    )
+    work_time = RadioField(
+        "Temps de travail",
+        choices=WORK_TIME_CHOICES,
+        validators=[InputRequired("Indiquez le temps de travail.")],
+    )
+    work_time_value = FrenchDecimalField(
+        "Pourcentage ou nombre d'heures",
+        places=2,
+        validators=[Optional()],
+        description="À remplir pour un temps partiel : par exemple 50 (%), 75,5 (h par mois) "
+        "ou 4 (h par semaine).",
+    )
+    main_activities = _long_text("Vos principales activités dans cet emploi", None, 5000)
+    relevant = RadioField(
+        "Cette activité est-elle en rapport avec la certification visée ?",
+        choices=[SelectChoice("oui", "Oui"), SelectChoice("non", "Non")],
+        validators=[InputRequired("Répondez par oui ou par non.")],
+    )
+
+    def validate_start_date(self, field: Field) -> None:
+        if field.data and field.data > clock.today():
+            raise ValidationError("La date de début ne peut pas être dans le futur.")
+        if field.data and field.data < date(1940, 1, 1):
+            raise ValidationError("La date de début semble erronée.")
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Field checks, then what depends on other fields: the end date, the work-time value."""
+        valid = super().validate(extra_validators)
+        for field, message in (
+            (self.end_date, self._period_problem()),
+            (self.work_time_value, self._work_time_problem()),
+        ):
+            if message:
+                field.errors = [*field.errors, message]
+                valid = False
+        return valid
+
+    def _period_problem(self) -> str | None:
+        end = self.end_date
+        if end.errors:
+            return None
+        if self.ongoing.data:
+            if end.data:
+                return (
+                    "Une activité en cours n'a pas de date de fin : videz ce champ ou "
+                    "décochez « Activité en cours »."
+                )
+            return None
+        if not end.data:
+            return "Indiquez la date de fin, ou cochez « Activité en cours »."
+        if self.start_date.data and end.data < self.start_date.data:
+            return "La date de fin doit être postérieure à la date de début."
+        return None
+
+    def _work_time_problem(self) -> str | None:
+        mode = self.work_time.data
+        value = self.work_time_value.data
+        if mode not in {m.value for m in WorkTime} or mode == WorkTime.FULL_TIME.value:
+            return None
+        if self.work_time_value.errors:
+            return None
+        if value is None:
+            return "Indiquez le pourcentage ou le nombre d'heures."
+        if mode == WorkTime.PERCENT.value and not Decimal(1) <= value <= Decimal(100):
+            return "Le pourcentage doit être compris entre 1 et 100."
+        if mode == WorkTime.HOURS_PER_MONTH.value and not (
+            Decimal(0) < value <= FULL_TIME_HOURS_PER_MONTH
+        ):
+            return "Le nombre d'heures par mois doit être compris entre 0 et 151,67 (temps plein)."
+        if mode == WorkTime.HOURS_PER_WEEK.value and not (
+            Decimal(0) < value <= FULL_TIME_HOURS_PER_WEEK
+        ):
+            return "Le nombre d'heures par semaine doit être compris entre 0 et 35 (temps plein)."
+        return None
+
+    def data_for_model(self) -> dict[str, Any]:
+        mode = WorkTime(self.work_time.data)
+        return {
+            "title": self.title.data,
+            "employer_name": self.employer_name.data,
+            "employer_address": self.employer_address.data or "",
+            "sector": self.sector.data or "",
+            "status": ActivityStatus(self.status.data),
+            "start_date": self.start_date.data,
+            "end_date": None if self.ongoing.data else self.end_date.data,
+            "work_time": mode,
+            "work_time_value": None if mode == WorkTime.FULL_TIME else self.work_time_value.data,
+            "main_activities": self.main_activities.data or "",
+            "relevant": self.relevant.data == "oui",
+        }
+
+    def fill_from(self, activity: Any) -> None:
+        self.title.data = activity.title
+        self.employer_name.data = activity.employer_name
+        self.employer_address.data = activity.employer_address
+        self.sector.data = activity.sector
+        self.status.data = activity.status.value
+        self.start_date.data = activity.start_date
+        self.end_date.data = activity.end_date
+        self.ongoing.data = activity.end_date is None
+        self.work_time.data = activity.work_time.value
+        self.work_time_value.data = activity.work_time_value
+        self.main_activities.data = activity.main_activities
+        self.relevant.data = "oui" if activity.relevant else "non"
+
+
+class EducationForm(FlaskForm):
+    diplomas_prepared = _long_text(
+        "Diplôme(s) préparé(s)", None, 2000, description="Laissez vide si aucun."
+    )
+    diplomas_obtained = _long_text(
+        "Diplôme(s) obtenu(s)", None, 2000, description="Laissez vide si aucun."
+    )
+
+
+class TrainingForm(FlaskForm):
+    title = _text("Intitulé de la formation", "Indiquez l'intitulé de la formation.", 200)
+    year = IntegerField(
+        "Année",
+        validators=[
+            InputRequired("Indiquez l'année (par exemple 2019)."),
+            NumberRange(min=1950, message="Année invalide."),
+        ],
+    )
+    hours = IntegerField(
+        "Durée (heures)",
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=5000, message="Durée entre 1 et 5 000 heures."),
+        ],
+    )
+    organisation = _text("Organisme de formation ou formateur", None, 200)
+    content = _long_text(
+        "Contenu de la formation",
+        None,
+        3000,
+        description="Indiquez si vous avez obtenu une attestation, un certificat ou un diplôme.",
+    )
+
+    def validate_year(self, field: Field) -> None:
+        if field.data and field.data > clock.today().year:
+            raise ValidationError("L'année ne peut pas être dans le futur.")
+
+
+class CvForm(FlaskForm):
+    cv = _long_text(
+        "Votre parcours professionnel (CV synthétique)",
+        "Rédigez votre CV synthétique.",
+        8000,
+        description="Présentez l'ensemble de votre parcours, y compris les emplois sans lien "
+        "direct avec la certification.",
+    )
+
+
+class UploadForm(FlaskForm):
+    target = HiddenField(validators=[InputRequired()])
+    kind = SelectField("Type de pièce", validators=[InputRequired("Choisissez le type de pièce.")])
+    file = FileField(
+        "Fichier",
+        validators=[FileRequired("Choisissez un fichier.")],
+        description="PDF, JPEG ou PNG, 10 Mo au plus.",
+    )
+
+
+class SubmitForm(FlaskForm):
+    """Built per dossier: one checkbox per commitment (see :func:`submit_form`)."""
+
+
+def submit_form(commitments: Any, formdata: Any = None) -> FlaskForm:
+    class _Form(SubmitForm):
+        pass
+
+    for commitment in commitments:
+        setattr(
+            _Form,
+            commitment.key,
+            BooleanField(
+                commitment.wording,
+                validators=[InputRequired("Cochez cette case pour confirmer cet engagement.")],
+            ),
+        )
+    return _Form(formdata=formdata) if formdata is not None else _Form()

@@ -1,0 +1,25 @@
+"""Fixtures for the dossier journeys: a fixed clock and a candidate with a dossier."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from vae.access import Role
+
+FIXED_NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> datetime:
+    """Today is 24 November 2026 (the worked example of DOMAIN.md), whenever the suite runs."""
+    import vae.clock
+
+    monkeypatch.setattr(vae.clock, "now", lambda: FIXED_NOW)
+    return FIXED_NOW
+
+
+@pytest.fixture
+def candidate(logged_in, fixed_clock):
+    return logged_in(Role.CANDIDATE, first_name="Camille", last_name="Martin")

@@ -1,0 +1,21 @@
+"""The current time, in one place: tests move it, the domain reads Europe/Paris dates."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def today() -> date:
+    """Today's date in Paris (the reference date of a draft's eligibility)."""
+    return now().astimezone(PARIS).date()
+
+
+def paris_date(moment: datetime) -> date:
+    return moment.astimezone(PARIS).date()

@@ -1,0 +1,1 @@
+"""The candidate's dossier de recevabilité (livret 1): steps, evidence, submission."""

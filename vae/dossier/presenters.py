@@ -1,0 +1,259 @@
+"""What the dossier pages show, prepared from the models and the assessment (no queries)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from wtforms import SelectChoice
+
+from forms.dossier import UploadForm
+from vae import french
+from vae.dossier.models import (
+    PROOF_KINDS,
+    Activity,
+    AttachmentKind,
+    Dossier,
+    DossierStatus,
+    Training,
+)
+from vae.rules.eligibility import Assessment
+
+days_fr = french.days
+
+
+def years_fr(days: float) -> str:
+    return f"{days / 365:.2f}".replace(".", ",")
+
+
+@dataclass
+class Explained:
+    """The assessment in plain French, ready for the template."""
+
+    headline: str
+    eligible: bool
+    lines: list[str]
+    per_activity: list[dict[str, Any]]
+    warnings: list[str]
+
+
+def explain(dossier: Dossier, assessment: Assessment) -> Explained:
+    rule = assessment.rule
+    lines: list[str] = []
+    if rule.required_years:
+        window = f" au cours des {rule.window_years} dernières années" if rule.window_years else ""
+        lines.append(
+            f"Règle de la certification : au moins {days_fr(rule.required_years)} an"
+            f"{'s' if rule.required_years > 1 else ''} d'expérience en rapport avec la "
+            f"certification, en équivalent temps plein{window}, soit "
+            f"{days_fr(assessment.required_fte_days)} jours."
+        )
+    else:
+        lines.append(
+            "Règle de la certification : au moins une activité en rapport avec la "
+            "certification, sans durée minimale."
+        )
+    if assessment.window_start:
+        lines.append(
+            f"Période prise en compte : du {french.long_date(assessment.window_start)} au "
+            f"{french.long_date(assessment.reference_date)}."
+        )
+    lines.append(
+        f"Expérience en rapport avec la certification dans cette période : "
+        f"{days_fr(assessment.relevant_fte_days)} jours en équivalent temps plein "
+        f"({years_fr(assessment.relevant_fte_days)} ans)."
+    )
+    lines.append(
+        f"Expérience totale, tous secteurs confondus : {days_fr(assessment.total_fte_days)} "
+        f"jours en équivalent temps plein ({years_fr(assessment.total_fte_days)} ans)."
+    )
+    if assessment.eligible:
+        headline = "Vous êtes éligible : votre expérience atteint la durée demandée."
+    else:
+        headline = "Vous n'êtes pas encore éligible."
+        if rule.required_years:
+            lines.append(
+                f"Il manque {days_fr(assessment.missing_fte_days)} jours en équivalent temps plein."
+            )
+        if assessment.eligible_from:
+            lines.append(
+                "Si vos activités en cours se poursuivent ainsi, vous serez éligible à partir "
+                f"du {french.long_date(assessment.eligible_from)}."
+            )
+    per_activity = []
+    for activity, result in zip(dossier.activities, assessment.activities, strict=True):
+        if not result.counted:
+            status = f"Ne compte pas : {result.reason}"
+        elif not activity.relevant:
+            status = "Compte dans l'expérience totale, pas pour l'éligibilité (hors rapport)."
+        elif not result.in_window:
+            status = "En dehors de la période prise en compte."
+        else:
+            status = "Compte pour l'éligibilité."
+        per_activity.append(
+            {
+                "activity": activity,
+                "result": result,
+                "status": status,
+                "in_window": days_fr(result.fte_days_in_window),
+                "total": days_fr(result.fte_days_total),
+            }
+        )
+    return Explained(headline, assessment.eligible, lines, per_activity, list(assessment.warnings))
+
+
+def timeline(dossier: Dossier, assessment: Assessment) -> Any:
+    from vae.dossier.timeline import TimelineActivity, render_timeline
+
+    items = [
+        TimelineActivity(
+            label=activity.title,
+            start=activity.start_date,
+            end=activity.end_date,
+            fraction=result.fraction,
+            counted=result.counted,
+            relevant=activity.relevant,
+            reason=result.reason,
+        )
+        for activity, result in zip(dossier.activities, assessment.activities, strict=True)
+    ]
+    return render_timeline(
+        items,
+        reference_date=assessment.reference_date,
+        window_start=assessment.window_start,
+        required_fte_days=assessment.required_fte_days,
+        relevant_fte_days=assessment.relevant_fte_days,
+    )
+
+
+# --- attachments -----------------------------------------------------------------------------
+
+
+@dataclass
+class UploadTarget:
+    key: str
+    title: str
+    kinds: tuple[AttachmentKind, ...]
+    required: bool
+    hint: str
+    activity: Activity | None = None
+    training: Training | None = None
+    files: list[Any] = field(default_factory=list)
+
+    @property
+    def satisfied(self) -> bool:
+        return bool(self.files)
+
+
+HINTS = {
+    "salarie": "Une attestation signée de votre employeur, ou vos bulletins de salaire "
+    "(les bulletins récapitulatifs annuels suffisent).",
+    "non_salarie": "Un justificatif de votre activité non salariée (par exemple un extrait "
+    "d'immatriculation ou une attestation de l'organisme).",
+    "benevole": "Une attestation signée par deux responsables de l'association ayant pouvoir "
+    "de signature. Obligatoire : sans elle, l'activité bénévole ne compte pas.",
+}
+
+
+def upload_targets(dossier: Dossier) -> list[UploadTarget]:
+    live = dossier.live_attachments()
+    targets = [
+        UploadTarget(
+            key=f"a-{activity.id}",
+            title=activity.label,
+            kinds=PROOF_KINDS[activity.status],
+            required=True,
+            hint=HINTS[activity.status.value],
+            activity=activity,
+            files=[a for a in live if a.activity_id == activity.id],
+        )
+        for activity in dossier.activities
+    ]
+    targets += [
+        UploadTarget(
+            key=f"t-{training.id}",
+            title=f"Formation : {training.title}",
+            kinds=(AttachmentKind.TRAINING_ATTESTATION,),
+            required=False,
+            hint="L'attestation, le certificat ou le diplôme obtenu, si vous l'avez.",
+            training=training,
+            files=[a for a in live if a.training_id == training.id],
+        )
+        for training in dossier.trainings
+    ]
+    return targets
+
+
+def upload_form(target: UploadTarget, formdata: Any = None) -> UploadForm:
+    kwargs: dict[str, Any] = {"prefix": target.key}
+    if formdata is None:
+        kwargs["formdata"] = None
+    form = UploadForm(**kwargs)
+    form.kind.choices = [SelectChoice(k.value, k.label) for k in target.kinds]
+    form.target.data = target.key
+    return form
+
+
+# --- attestation models ------------------------------------------------------------------------
+
+
+def attestation_pdf(dossier: Dossier, activity: Activity) -> tuple[bytes, str]:
+    from vae.dossier.pdf import (
+        ActivityInfo,
+        PersonInfo,
+        employer_attestation_pdf,
+        volunteer_attestation_pdf,
+    )
+
+    person = PersonInfo(
+        last_name=dossier.last_name,
+        first_name=dossier.first_name,
+        address=dossier.address,
+        postcode=dossier.postcode,
+        city=dossier.city,
+        phone=dossier.phone,
+        email=dossier.email,
+    )
+    info = ActivityInfo(
+        title=activity.title,
+        employer_name=activity.employer_name,
+        employer_address=activity.employer_address,
+        sector=activity.sector,
+        status=activity.status.value,
+        start=activity.start_date,
+        end=activity.end_date,
+        work_time_label=activity.work_time_label,
+        main_activities=activity.main_activities,
+    )
+    title = dossier.referential.title
+    if activity.status.value == "benevole":
+        return volunteer_attestation_pdf(person, info, title), "attestation-association.pdf"
+    return employer_attestation_pdf(person, info, title), "attestation-employeur.pdf"
+
+
+# --- dashboard ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Card:
+    dossier: Dossier
+    done: int
+    total: int
+    missing: list[str]
+    next_label: str
+    next_endpoint: str
+
+
+def dashboard_card(dossier: Dossier, states: list[Any]) -> Card:
+    done = sum(1 for s in states[:-1] if s.complete)
+    missing = [p for s in states[:-1] for p in s.problems]
+    if dossier.status in (DossierStatus.DRAFT, DossierStatus.INCOMPLETE):
+        if missing:
+            first = next(s for s in states if not s.complete)
+            label = f"Continuer : {first.step.title.lower()}"
+            endpoint = first.step.endpoint
+        else:
+            label, endpoint = "Relire et déposer le dossier", "dossier.step_summary"
+    else:
+        label, endpoint = "Voir le dossier déposé", "dossier.step_summary"
+    return Card(dossier, done, len(states) - 1, missing, label, endpoint)

@@ -1,0 +1,132 @@
+"""The frozen picture of a dossier at submission: plain JSON data, and its PDF."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from vae.dossier.models import Attachment, Dossier
+from vae.rules.eligibility import Assessment
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _attachment(attachment: Attachment) -> dict[str, Any]:
+    return {
+        "id": str(attachment.id),
+        "kind": attachment.kind.value,
+        "kind_label": attachment.kind.label,
+        "filename": attachment.display_name,
+        "size": attachment.size,
+        "sha256": attachment.sha256,
+    }
+
+
+def build(
+    dossier: Dossier,
+    assessment: Assessment,
+    statements: list[tuple[Any, datetime]],
+    version: int,
+    moment: datetime,
+) -> dict[str, Any]:
+    referential = dossier.referential
+    option = dossier.option
+    live = dossier.live_attachments()
+    activities = []
+    for activity, result in zip(dossier.activities, assessment.activities, strict=True):
+        activities.append(
+            {
+                "id": str(activity.id),
+                "title": activity.title,
+                "employer_name": activity.employer_name,
+                "employer_address": activity.employer_address,
+                "sector": activity.sector,
+                "status": activity.status.value,
+                "status_label": activity.status.label,
+                "start": _iso(activity.start_date),
+                "end": _iso(activity.end_date),
+                "work_time": activity.work_time.value,
+                "work_time_value": float(activity.work_time_value)
+                if activity.work_time_value is not None
+                else None,
+                "work_time_label": activity.work_time_label,
+                "main_activities": activity.main_activities,
+                "relevant": activity.relevant,
+                "counted": result.counted,
+                "reason": result.reason,
+                "fte_days_in_window": round(result.fte_days_in_window, 2),
+                "fte_days_total": round(result.fte_days_total, 2),
+                "attachments": [_attachment(a) for a in live if a.activity_id == activity.id],
+            }
+        )
+    return {
+        "number": dossier.number,
+        "version": version,
+        "submitted_at": _iso(moment),
+        "certification": {
+            "code": dossier.certification.code,
+            "title": referential.title,
+            "referential_version": dossier.referential_version.number,
+            "option": {
+                "code": option.code,
+                "title": option.title,
+                "label": referential.option_label,
+            }
+            if option
+            else None,
+        },
+        "identity": {
+            "last_name": dossier.last_name,
+            "first_name": dossier.first_name,
+            "address": dossier.address,
+            "postcode": dossier.postcode,
+            "city": dossier.city,
+            "phone": dossier.phone,
+            "email": dossier.email,
+        },
+        "activities": activities,
+        "eligibility": {
+            "rule": {
+                "required_years": assessment.rule.required_years,
+                "window_years": assessment.rule.window_years,
+            },
+            "reference_date": _iso(assessment.reference_date),
+            "window_start": _iso(assessment.window_start),
+            "eligible": assessment.eligible,
+            "required_fte_days": round(assessment.required_fte_days, 2),
+            "relevant_fte_days": round(assessment.relevant_fte_days, 2),
+            "relevant_fte_years": round(assessment.relevant_fte_years, 2),
+            "total_fte_days": round(assessment.total_fte_days, 2),
+            "missing_fte_days": round(assessment.missing_fte_days, 2),
+            "eligible_from": _iso(assessment.eligible_from),
+            "warnings": list(assessment.warnings),
+        },
+        "education": {
+            "diplomas_prepared": dossier.diplomas_prepared,
+            "diplomas_obtained": dossier.diplomas_obtained,
+        },
+        "trainings": [
+            {
+                "id": str(training.id),
+                "title": training.title,
+                "year": training.year,
+                "hours": training.hours,
+                "organisation": training.organisation,
+                "content": training.content,
+                "attachments": [_attachment(a) for a in live if a.training_id == training.id],
+            }
+            for training in dossier.trainings
+        ],
+        "cv": dossier.cv,
+        "sworn_statement": [
+            {"key": c.key, "wording": c.wording, "accepted_at": _iso(at)} for c, at in statements
+        ],
+    }
+
+
+def render_pdf(snapshot: dict[str, Any]) -> bytes:
+    from vae.dossier.pdf import dossier_pdf
+
+    return dossier_pdf(snapshot)
