@@ -55,6 +55,16 @@ def app(instance_dir: Path, database_url: str) -> Iterator[Any]:
         upgrade()
         load_all()
     yield application
+    dispose_engines()
+
+
+def dispose_engines() -> None:
+    """Close every pooled connection of every app the tests built (no connection left open)."""
+    from vae.extensions import db
+
+    for engines in list(db._app_engines.values()):
+        for engine in engines.values():
+            engine.dispose()
 
 
 @pytest.fixture(autouse=True)

@@ -12,14 +12,17 @@ from vae.dossier.models import (
     Training,
 )
 from vae.referentials.models import Certification, ReferentialVersion
+from vae.review.models import Decision, Finding
 
 __all__ = [
     "Activity",
     "Attachment",
     "AuditEntry",
     "Certification",
+    "Decision",
     "Dossier",
     "DossierCounter",
+    "Finding",
     "ReferentialVersion",
     "Submission",
     "SwornStatement",

@@ -9,6 +9,7 @@ import uuid
 
 import pytest
 
+from tests.conftest import dispose_engines
 from vae.access import Role, rule_of
 
 PUBLIC = ("public",)
@@ -81,7 +82,9 @@ def test_a_route_without_rule_is_refused(app) -> None:
     def forgotten() -> str:
         return "ouvert"
 
-    assert other.test_client().get("/oubli").status_code == 403
+    status = other.test_client().get("/oubli").status_code
+    dispose_engines()
+    assert status == 403
 
 
 @pytest.mark.parametrize("role", [None, *Role])

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import dispose_engines
 from tests.helpers import csrf_token, text
 from vae import create_app
 
@@ -114,6 +115,7 @@ def test_internal_error_page_is_french(app) -> None:
         raise RuntimeError("boom")
 
     response = broken.test_client().get("/boom")
+    dispose_engines()
     assert response.status_code == 500
     assert "Erreur interne" in text(response)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import unicodedata
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
@@ -27,6 +28,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from vae.access import Role
 from vae.dbtypes import UTCDateTime, new_uuid, utcnow
 from vae.extensions import db
+
+
+def searchable(text: str) -> str:
+    """Lower case without accents: « Élise Müller » → « elise muller »."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
 def portable_enum(cls: type[enum.Enum], name: str) -> Enum:
@@ -121,6 +128,8 @@ class Dossier(db.Model):
     __tablename__ = "dossiers"
     __table_args__ = (
         Index("ix_dossiers_candidate_created", "candidate_id", "created_at"),
+        Index("ix_dossiers_status_due", "status", "decision_due"),
+        Index("ix_dossiers_submitted_at", "submitted_at"),
         CheckConstraint(
             "status = 'draft' OR (number IS NOT NULL AND submitted_at IS NOT NULL)",
             name="submitted_has_number",
@@ -157,9 +166,20 @@ class Dossier(db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     lock_version: Mapped[int] = mapped_column(Integer, default=1)
 
+    # Review (CPNEFP): who handles it, the legal deadline, the outcome.
+    assigned_officer_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("users.id"), index=True
+    )
+    decision_due: Mapped[date | None] = mapped_column(Date, index=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    livret2_due: Mapped[date | None] = mapped_column(Date)
+    # Lower-case, accent-free "number name first name email": what the staff search matches.
+    search_text: Mapped[str] = mapped_column(String(500), default="", server_default="")
+
     __mapper_args__: dict[str, Any] = {"version_id_col": lock_version}
 
     candidate = relationship("User", foreign_keys=[candidate_id])
+    assigned_officer = relationship("User", foreign_keys=[assigned_officer_id])
     certification = relationship("Certification")
     referential_version = relationship("ReferentialVersion")
     activities: Mapped[list[Activity]] = relationship(
@@ -197,6 +217,11 @@ class Dossier(db.Model):
 
     def can_edit(self, user: Any) -> bool:
         return self.editable and self.is_owned_by(user)
+
+    def refresh_search_text(self) -> None:
+        self.search_text = searchable(
+            f"{self.number or ''} {self.last_name} {self.first_name} {self.email}"
+        )[:500]
 
     def live_attachments(self) -> list[Attachment]:
         return [a for a in self.attachments if a.removed_at is None]

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from flask import current_app
 from sqlalchemy import func, select
 
@@ -389,6 +390,10 @@ def submit(dossier: Dossier, accepted: Mapping[str, bool]) -> Submission:
     dossier.status = DossierStatus.SUBMITTED
     dossier.submitted_at = moment
     dossier.submission_count = version
+    # The certifier answers within two months of a complete dossier (L6412-2); a resubmission
+    # after a request for complements starts the period again.
+    dossier.decision_due = clock.paris_date(moment) + relativedelta(months=2)
+    dossier.refresh_search_text()
     audit.record(
         "dossier",
         dossier.id,

@@ -1,0 +1,1 @@
+"""CPNEFP staff: review queue, findings, decisions, exports, dashboard."""

@@ -1,0 +1,106 @@
+"""What the CPNEFP records about a submitted dossier: findings and decisions. Append-only."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, Uuid
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from vae.dbtypes import UTCDateTime, new_uuid, utcnow
+from vae.dossier.models import portable_enum
+from vae.extensions import db
+
+
+class DecisionKind(enum.StrEnum):
+    INCOMPLETE = "incomplete"
+    RECEVABLE = "recevable"
+    NON_RECEVABLE = "non_recevable"
+
+    @property
+    def label(self) -> str:
+        return DECISION_LABELS[self]
+
+
+DECISION_LABELS = {
+    DecisionKind.INCOMPLETE: "Incomplet : compléments demandés",
+    DecisionKind.RECEVABLE: "Recevable",
+    DecisionKind.NON_RECEVABLE: "Non recevable",
+}
+
+# Reasons a dossier is declared non recevable (the officer adds free text).
+NON_RECEVABLE_REASONS = {
+    "experience_duration": "Durée d'expérience insuffisante",
+    "experience_relevance": "Expérience sans rapport suffisant avec la certification",
+    "evidence_invalid": "Justificatifs non valables",
+    "quota": "Nombre de demandes dépassé pour l'année civile",
+    "other": "Autre motif",
+}
+
+
+class Decision(db.Model):
+    """A decision on one submitted version; the dossier's status follows the latest one."""
+
+    __tablename__ = "dossier_decisions"
+    __table_args__ = (
+        CheckConstraint(
+            "kind <> 'non_recevable' OR reason_code IS NOT NULL", name="non_recevable_has_reason"
+        ),
+        CheckConstraint("kind <> 'recevable' OR livret2_due IS NOT NULL", name="recevable_has_due"),
+        Index("ix_dossier_decisions_dossier", "dossier_id", "decided_at"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_uuid)
+    dossier_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("dossiers.id", ondelete="CASCADE")
+    )
+    version: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[DecisionKind] = mapped_column(portable_enum(DecisionKind, "decision_kind"))
+    reason_code: Mapped[str | None] = mapped_column(String(40))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    missing: Mapped[list[str]] = mapped_column(JSON, default=list)
+    livret2_due: Mapped[date | None] = mapped_column(Date)
+    decided_by_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    letter_stored_name: Mapped[str] = mapped_column(String(64))
+    letter_sha256: Mapped[str] = mapped_column(String(64))
+
+    decided_by = relationship("User")
+
+    @property
+    def reason_label(self) -> str | None:
+        return NON_RECEVABLE_REASONS.get(self.reason_code or "")
+
+
+class Finding(db.Model):
+    """An officer's finding on one activity of a submitted version; the latest one applies."""
+
+    __tablename__ = "dossier_findings"
+    __table_args__ = (
+        Index("ix_dossier_findings_dossier", "dossier_id", "version", "activity_ref"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("dossiers.id", ondelete="CASCADE")
+    )
+    version: Mapped[int] = mapped_column(Integer)
+    activity_ref: Mapped[str] = mapped_column(String(36))
+    relevant: Mapped[bool | None]
+    attestation_valid: Mapped[bool | None]
+    comment: Mapped[str] = mapped_column(Text, default="")
+    by_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    by = relationship("User")
+
+
+def latest_findings(findings: list[Finding]) -> dict[str, Finding]:
+    """The finding in force per activity: the most recent one."""
+    current: dict[str, Any] = {}
+    for finding in sorted(findings, key=lambda f: (f.at, f.id)):
+        current[finding.activity_ref] = finding
+    return current
