@@ -41,8 +41,9 @@ def init_app(app: Flask) -> None:
     from vae.certifications.blueprint import bp as certifications_bp
     from vae.dossier.blueprint import bp as dossier_bp
     from vae.main.blueprint import bp as main_bp
+    from vae.review.blueprint import bp as review_bp
 
-    for blueprint in (main_bp, auth_bp, certifications_bp, admin_bp, dossier_bp):
+    for blueprint in (main_bp, auth_bp, certifications_bp, admin_bp, dossier_bp, review_bp):
         app.register_blueprint(blueprint)
 
     app.after_request(_security_headers)

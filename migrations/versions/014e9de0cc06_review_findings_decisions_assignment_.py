@@ -6,9 +6,8 @@ Create Date: 2026-11-24 10:34:02.224533
 
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "014e9de0cc06"

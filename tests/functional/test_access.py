@@ -23,6 +23,7 @@ def roles(*allowed: Role) -> tuple:
 
 CANDIDATE = roles(Role.CANDIDATE)
 READERS = roles(Role.CANDIDATE, Role.STAFF, Role.ADMIN)
+STAFF = roles(Role.STAFF, Role.ADMIN)
 
 # endpoint -> (declared rule, a sample URL for GET checks or None for POST-only routes)
 EXPECTED = {
@@ -59,6 +60,16 @@ EXPECTED = {
     "dossier.attachment_delete": (CANDIDATE, None),
     "dossier.step_summary": (READERS, "/dossiers/{uuid}/recapitulatif"),
     "dossier.submission_pdf": (READERS, "/dossiers/{uuid}/versions/1.pdf"),
+    "dossier.decision_letter": (READERS, "/dossiers/{uuid}/decisions/{uuid}.pdf"),
+    "dossier.history": (READERS, "/dossiers/{uuid}/historique"),
+    "review.index": (STAFF, "/cpnefp/dossiers"),
+    "review.export_csv": (STAFF, "/cpnefp/dossiers/export.csv"),
+    "review.export_xlsx": (STAFF, "/cpnefp/dossiers/export.xlsx"),
+    "review.show": (STAFF, "/cpnefp/dossiers/{uuid}"),
+    "review.assign": (STAFF, None),
+    "review.finding": (STAFF, None),
+    "review.decide": (STAFF, None),
+    "review.dashboard": (STAFF, "/cpnefp/tableau-de-bord"),
 }
 
 

@@ -31,7 +31,7 @@ from forms.dossier import (
     TrainingForm,
     submit_form,
 )
-from vae import storage
+from vae import audit, storage
 from vae.access import Role, roles_required
 from vae.dossier import operations, presenters, steps
 from vae.dossier.assessment import assess_dossier
@@ -448,6 +448,7 @@ def step_summary(dossier_id: uuid.UUID) -> Any:
                 )
                 return redirect(url_for("dossier.step_summary", dossier_id=dossier.id))
     assessment = assess_dossier(dossier)
+    decisions = presenters.decisions_of(dossier)
     submissions = list(
         db.session.scalars(
             select(Submission)
@@ -466,6 +467,7 @@ def step_summary(dossier_id: uuid.UUID) -> Any:
         timeline=presenters.timeline(dossier, assessment),
         problems=steps.blocking_problems(dossier),
         submissions=submissions,
+        decisions=decisions,
         quota=operations.quota_breach(dossier.candidate_id, dossier.certification.code, dossier.id)
         if dossier.submission_count == 0
         else None,
@@ -489,6 +491,33 @@ def submission_pdf(dossier_id: uuid.UUID, version: int) -> Any:
         download_name=f"{dossier.number}-v{version}.pdf",
         max_age=0,
     )
+
+
+@bp.route("/<uuid:dossier_id>/decisions/<uuid:decision_id>.pdf")
+@READERS
+def decision_letter(dossier_id: uuid.UUID, decision_id: uuid.UUID) -> Any:
+    from vae.review.models import Decision
+
+    dossier = load(dossier_id)
+    decision = db.session.get(Decision, decision_id)
+    if decision is None or decision.dossier_id != dossier.id:
+        abort(404)
+    path = storage.path_of(operations.upload_folder(), decision.letter_stored_name)
+    return send_file(
+        path,
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=f"{dossier.number}-decision-{decision.kind.value}.pdf",
+        max_age=0,
+    )
+
+
+@bp.route("/<uuid:dossier_id>/historique")
+@READERS
+def history(dossier_id: uuid.UUID) -> Any:
+    dossier = load(dossier_id)
+    events = presenters.candidate_history(audit.history("dossier", dossier.id))
+    return render_template("dossier/history.html", dossier=dossier, events=events)
 
 
 def _confirmed(operation: Any, dossier: Dossier, item: Any, success: str) -> None:

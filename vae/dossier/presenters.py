@@ -257,3 +257,42 @@ def dashboard_card(dossier: Dossier, states: list[Any]) -> Card:
     else:
         label, endpoint = "Voir le dossier déposé", "dossier.step_summary"
     return Card(dossier, done, len(states) - 1, missing, label, endpoint)
+
+
+# --- what the candidate sees of the review --------------------------------------------------------
+
+HISTORY_SENTENCES = {
+    "created": "Dossier créé.",
+    "submitted": "Dossier déposé ({comment}).",
+    "assigned": "Dossier pris en charge par un chargé de mission de la CPNEFP.",
+    "decided": "Décision de la CPNEFP : {to}.",
+    "attachment_added": "Pièce ajoutée : {comment}.",
+    "attachment_removed": "Pièce retirée : {comment}.",
+}
+
+
+def candidate_history(entries: list[Any]) -> list[tuple[Any, str]]:
+    """The dossier's history in plain French, without the officers' internal notes."""
+    from vae.dossier.models import DossierStatus
+
+    events = []
+    for entry in entries:
+        template = HISTORY_SENTENCES.get(entry.action)
+        if template is None:
+            continue
+        to = DossierStatus(entry.to_state).label.lower() if entry.to_state else ""
+        events.append((entry.at, template.format(comment=entry.comment or "", to=to)))
+    return events
+
+
+def decisions_of(dossier: Dossier) -> list[Any]:
+    from sqlalchemy import select
+
+    from vae.extensions import db
+    from vae.review.models import Decision
+
+    return list(
+        db.session.scalars(
+            select(Decision).where(Decision.dossier_id == dossier.id).order_by(Decision.decided_at)
+        )
+    )

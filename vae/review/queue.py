@@ -241,3 +241,6 @@ def rows_for(filters: Filters, officer_id: uuid.UUID, limit: int, offset: int = 
         )
         for r in db.session.execute(_order(stmt, d, filters.sort))
     ]
+
+
+EXPORT_LIMIT = 100_000

@@ -1,0 +1,281 @@
+"""The CPNEFP officers' pages: queue, review of a dossier, decisions, exports, dashboard."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from forms.review import AssignForm, DecisionForm, FindingForm, tri_state, tri_state_value
+from vae import audit, clock
+from vae.access import Role, roles_required
+from vae.auth.models import User
+from vae.dossier.models import Dossier
+from vae.extensions import db
+from vae.referentials.models import Certification
+from vae.review import export, operations, queue, stats
+from vae.review.assessment import assess_reviewed, reviewed_activities
+from vae.review.models import Decision, DecisionKind, Finding, latest_findings
+
+bp = Blueprint("review", __name__, url_prefix="/cpnefp")
+STAFF = roles_required(Role.STAFF, Role.ADMIN)
+
+
+def _officers() -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.role.in_([Role.STAFF, Role.ADMIN]), User.active.is_(True))
+            .order_by(User.last_name, User.first_name)
+        )
+    )
+
+
+@bp.route("/dossiers")
+@STAFF
+def index() -> Any:
+    filters = queue.Filters.from_args(request.args)
+    page = queue.fetch(filters, current_user.id)
+    certifications = db.session.execute(
+        select(Certification.code, Certification.title).order_by(Certification.title)
+    ).all()
+    return render_template(
+        "review/index.html",
+        filters=filters,
+        page=page,
+        certifications=certifications,
+        officers=_officers(),
+        statuses=queue.QUEUE_STATUSES,
+        sorts=queue.SORTS,
+    )
+
+
+@bp.route("/dossiers/export.csv")
+@STAFF
+def export_csv() -> Any:
+    rows = _export_rows()
+    return _download(export.queue_csv(rows), "text/csv; charset=utf-8", "dossiers.csv")
+
+
+@bp.route("/dossiers/export.xlsx")
+@STAFF
+def export_xlsx() -> Any:
+    rows = _export_rows()
+    return _download(
+        export.queue_xlsx(rows),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "dossiers.xlsx",
+    )
+
+
+def _export_rows() -> list[dict[str, Any]]:
+    filters = queue.Filters.from_args(request.args)
+    rows = queue.rows_for(filters, current_user.id, limit=queue.EXPORT_LIMIT)
+    return [
+        {
+            "number": r.number,
+            "candidate": r.candidate,
+            "email": r.email,
+            "certification": r.certification,
+            "option": r.option or "",
+            "submitted_on": clock.paris_date(r.submitted_at) if r.submitted_at else None,
+            "status": r.status.label,
+            "due_on": r.due_on,
+            "days_left": r.days_left,
+            "officer": r.officer or "",
+        }
+        for r in rows
+    ]
+
+
+def _download(content: bytes, mimetype: str, name: str) -> Response:
+    response = Response(content, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _load(dossier_id: uuid.UUID) -> Dossier:
+    dossier = db.session.scalar(
+        select(Dossier)
+        .where(Dossier.id == dossier_id, Dossier.submission_count > 0)
+        .options(
+            selectinload(Dossier.submissions),
+            selectinload(Dossier.attachments),
+            selectinload(Dossier.certification),
+            selectinload(Dossier.referential_version),
+            selectinload(Dossier.assigned_officer),
+        )
+    )
+    if dossier is None:
+        abort(404)
+    return dossier
+
+
+@bp.route("/dossiers/<uuid:dossier_id>")
+@STAFF
+def show(dossier_id: uuid.UUID) -> Any:
+    dossier = _load(dossier_id)
+    return _review_page(dossier)
+
+
+def _review_page(dossier: Dossier, **forms: Any) -> str:
+    snapshot = operations.current_snapshot(dossier)
+    findings = list(
+        db.session.scalars(
+            select(Finding).where(
+                Finding.dossier_id == dossier.id, Finding.version == dossier.submission_count
+            )
+        )
+    )
+    current = latest_findings(findings)
+    rows = reviewed_activities(snapshot, current)
+    reviewed = assess_reviewed(snapshot, rows, dossier.referential)
+    decisions = list(
+        db.session.scalars(
+            select(Decision).where(Decision.dossier_id == dossier.id).order_by(Decision.decided_at)
+        )
+    )
+    officers = _officers()
+    assign_form = forms.get("assign_form") or AssignForm(
+        prefix="assign",
+        data={"lock_version": dossier.lock_version, "officer": str(current_user.id)},
+    )
+    assign_form.officer.choices = [(str(o.id), o.full_name) for o in officers]
+    finding_forms = {
+        row.data["id"]: FindingForm(
+            prefix=f"f-{row.data['id']}",
+            formdata=None,
+            data={
+                "lock_version": dossier.lock_version,
+                "activity_ref": row.data["id"],
+                "relevant": tri_state_value(row.finding.relevant if row.finding else None),
+                "attestation_valid": tri_state_value(
+                    row.finding.attestation_valid if row.finding else None
+                ),
+                "comment": row.finding.comment if row.finding else "",
+            },
+        )
+        for row in rows
+    }
+    finding_forms.update(forms.get("finding_forms", {}))
+    decision_form = forms.get("decision_form") or DecisionForm(
+        prefix="decision", data={"lock_version": dossier.lock_version}
+    )
+    return render_template(
+        "review/show.html",
+        dossier=dossier,
+        snapshot=snapshot,
+        rows=rows,
+        reviewed=reviewed,
+        decisions=decisions,
+        entries=audit.history("dossier", dossier.id),
+        assign_form=assign_form,
+        finding_forms=finding_forms,
+        decision_form=decision_form,
+        checklist=_checklist(snapshot, rows),
+        attachments={str(a.id): a for a in dossier.attachments},
+    )
+
+
+def _checklist(snapshot: dict[str, Any], rows: list[Any]) -> list[tuple[str, bool]]:
+    identity = snapshot.get("identity", {})
+    items = [
+        (
+            "Identité complète",
+            all(identity.get(k) for k in ("last_name", "first_name", "address", "phone", "email")),
+        ),
+        (
+            "Déclaration sur l'honneur : chaque engagement accepté",
+            bool(snapshot.get("sworn_statement")),
+        ),
+        ("CV synthétique", bool((snapshot.get("cv") or "").strip())),
+    ]
+    for row in rows:
+        label = f"Justificatif : {row.data.get('title', '')} ({row.data.get('employer_name', '')})"
+        ok = row.has_proof and row.proof_valid is not False
+        items.append((label, ok))
+    return items
+
+
+def _conflict(dossier_id: uuid.UUID, error: operations.ReviewError) -> Any:
+    db.session.rollback()
+    flash(str(error), "error")
+    return redirect(url_for("review.show", dossier_id=dossier_id))
+
+
+@bp.route("/dossiers/<uuid:dossier_id>/attribution", methods=["POST"])
+@STAFF
+def assign(dossier_id: uuid.UUID) -> Any:
+    dossier = _load(dossier_id)
+    form = AssignForm(prefix="assign")
+    form.officer.choices = [(str(o.id), o.full_name) for o in _officers()]
+    if form.validate_on_submit():
+        officer = db.session.get(User, uuid.UUID(form.officer.data))
+        try:
+            operations.assign(dossier, officer, form.lock_version.data)
+        except operations.ReviewError as error:
+            return _conflict(dossier_id, error)
+        flash(f"Dossier confié à {officer.full_name}.", "success")
+        return redirect(url_for("review.show", dossier_id=dossier.id))
+    return _review_page(dossier, assign_form=form)
+
+
+@bp.route("/dossiers/<uuid:dossier_id>/constats", methods=["POST"])
+@STAFF
+def finding(dossier_id: uuid.UUID) -> Any:
+    dossier = _load(dossier_id)
+    ref = request.form.get("activity_ref", "")
+    form = FindingForm(prefix=f"f-{ref}")
+    if form.validate_on_submit() and form.activity_ref.data == ref:
+        try:
+            operations.record_finding(
+                dossier,
+                ref,
+                relevant=tri_state(form.relevant.data),
+                attestation_valid=tri_state(form.attestation_valid.data),
+                comment=form.comment.data or "",
+                lock_version=form.lock_version.data,
+                officer=current_user,
+            )
+        except operations.ReviewError as error:
+            return _conflict(dossier_id, error)
+        flash("Constat enregistré ; l'éligibilité est recalculée.", "success")
+        return redirect(url_for("review.show", dossier_id=dossier.id, _anchor=f"activite-{ref}"))
+    return _review_page(dossier, finding_forms={ref: form})
+
+
+@bp.route("/dossiers/<uuid:dossier_id>/decision", methods=["POST"])
+@STAFF
+def decide(dossier_id: uuid.UUID) -> Any:
+    dossier = _load(dossier_id)
+    form = DecisionForm(prefix="decision")
+    if form.validate_on_submit():
+        try:
+            operations.decide(
+                dossier,
+                DecisionKind(form.kind.data),
+                officer=current_user,
+                lock_version=form.lock_version.data,
+                comment=form.comment.data or "",
+                reason_code=form.reason.data or None,
+                missing=form.missing_items(),
+                livret2_due=form.livret2_due.data,
+            )
+        except operations.Conflict as error:
+            return _conflict(dossier_id, error)
+        except operations.ReviewError as error:
+            form.kind.errors = [*form.kind.errors, str(error)]
+        else:
+            flash("Décision enregistrée ; le candidat a reçu le courrier par courriel.", "success")
+            return redirect(url_for("review.show", dossier_id=dossier.id))
+    return _review_page(dossier, decision_form=form)
+
+
+@bp.route("/tableau-de-bord")
+@STAFF
+def dashboard() -> Any:
+    return render_template("review/dashboard.html", figures=stats.compute())
