@@ -116,19 +116,29 @@ def _csrf_error(error: CSRFError) -> tuple[str, int]:
     ), 400
 
 
-def date_fr(value: date | datetime | None) -> str:
-    """« 24 novembre 2026 », « 1er janvier 2020 » (datetimes in Europe/Paris)."""
-    if value is None:
+def date_fr(value: date | datetime | str | None) -> str:
+    """« 24 novembre 2026 », « 1er janvier 2020 » (datetimes in Europe/Paris; ISO strings too)."""
+    if not value:
         return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+        except ValueError:
+            return value
     if isinstance(value, datetime):
         return _first(format_datetime(value, "d MMMM y"))
     return _first(format_date(value, "d MMMM y"))
 
 
-def datetime_fr(value: datetime | None) -> str:
-    """« 24 novembre 2026 à 14:05 », in Europe/Paris."""
-    if value is None:
+def datetime_fr(value: datetime | str | None) -> str:
+    """« 24 novembre 2026 à 14:05 », in Europe/Paris (ISO strings of snapshots too)."""
+    if not value:
         return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
     return _first(format_datetime(value, "d MMMM y 'à' HH:mm"))
 
 
