@@ -23,32 +23,66 @@ def submitted_dossier(app) -> str:
     from vae.dossier.models import ActivityStatus, AttachmentKind, WorkTime
 
     with app.test_request_context():
-        candidate = create_account("yasmine.benali@exemple.fr", "Yasmine", "Benali",
-                                   Role.CANDIDATE, CANDIDATE_PASSWORD)
+        candidate = create_account(
+            "yasmine.benali@exemple.fr", "Yasmine", "Benali", Role.CANDIDATE, CANDIDATE_PASSWORD
+        )
         create_account("agent@exemple.fr", "Sophie", "Bernard", Role.STAFF, OFFICER_PASSWORD)
         dossier = operations.start(candidate, "cqp-spp")
         operations.set_option(dossier, "prevoyance")
-        operations.save_identity(dossier, {
-            "last_name": "Benali", "first_name": "Yasmine", "address": "4 rue Colbert",
-            "postcode": "13001", "city": "Marseille", "phone": "04 91 00 00 00",
-            "email": "yasmine.benali@exemple.fr"})
+        operations.save_identity(
+            dossier,
+            {
+                "last_name": "Benali",
+                "first_name": "Yasmine",
+                "address": "4 rue Colbert",
+                "postcode": "13001",
+                "city": "Marseille",
+                "phone": "04 91 00 00 00",
+                "email": "yasmine.benali@exemple.fr",
+            },
+        )
         start = date.today() - relativedelta(years=4)
-        job = operations.save_activity(dossier, None, {
-            "title": "Assistante prévoyance", "employer_name": "Mutuelle Provence",
-            "employer_address": "", "sector": "Mutuelle", "status": ActivityStatus.SALARIE,
-            "start_date": start, "end_date": None, "work_time": WorkTime.PERCENT,
-            "work_time_value": 50, "main_activities": "Gestion des arrêts de travail.",
-            "relevant": True})
-        volunteer = operations.save_activity(dossier, None, {
-            "title": "Permanence d'accueil", "employer_name": "Association Entraide Prévoyance",
-            "employer_address": "", "sector": "Association", "status": ActivityStatus.BENEVOLE,
-            "start_date": start - relativedelta(years=7), "end_date": start - relativedelta(days=1),
-            "work_time": WorkTime.HOURS_PER_WEEK, "work_time_value": 14,
-            "main_activities": "Conseil aux adhérents.", "relevant": True})
-        for activity, kind in ((job, AttachmentKind.PAYSLIPS),
-                               (volunteer, AttachmentKind.VOLUNTEER_ATTESTATION)):
-            operations.add_attachment(dossier, kind, io.BytesIO(make_pdf()), "piece.pdf",
-                                      activity=activity)
+        job = operations.save_activity(
+            dossier,
+            None,
+            {
+                "title": "Assistante prévoyance",
+                "employer_name": "Mutuelle Provence",
+                "employer_address": "",
+                "sector": "Mutuelle",
+                "status": ActivityStatus.SALARIE,
+                "start_date": start,
+                "end_date": None,
+                "work_time": WorkTime.PERCENT,
+                "work_time_value": 50,
+                "main_activities": "Gestion des arrêts de travail.",
+                "relevant": True,
+            },
+        )
+        volunteer = operations.save_activity(
+            dossier,
+            None,
+            {
+                "title": "Permanence d'accueil",
+                "employer_name": "Association Entraide Prévoyance",
+                "employer_address": "",
+                "sector": "Association",
+                "status": ActivityStatus.BENEVOLE,
+                "start_date": start - relativedelta(years=7),
+                "end_date": start - relativedelta(days=1),
+                "work_time": WorkTime.HOURS_PER_WEEK,
+                "work_time_value": 14,
+                "main_activities": "Conseil aux adhérents.",
+                "relevant": True,
+            },
+        )
+        for activity, kind in (
+            (job, AttachmentKind.PAYSLIPS),
+            (volunteer, AttachmentKind.VOLUNTEER_ATTESTATION),
+        ):
+            operations.add_attachment(
+                dossier, kind, io.BytesIO(make_pdf()), "piece.pdf", activity=activity
+            )
         operations.save_education(dossier, "", "Baccalauréat")
         operations.save_cv(dossier, "Quatre ans en mutuelle, sept ans de bénévolat.")
         keys = {c.key: True for c in operations.commitments(dossier.referential.title)}
@@ -80,7 +114,8 @@ def test_officer_reviews_asks_complements_then_declares_recevable(browser, live_
 
     # The association's attestation is not valid: the assessment drops below the threshold.
     section = officer.locator("section.card", has_text="Permanence d'accueil")
-    section.get_by_role("group", name=re.compile("Justificatif valable")).get_by_label("Non", exact=True).check()
+    validity = section.get_by_role("group", name=re.compile("Justificatif valable"))
+    validity.get_by_label("Non", exact=True).check()
     section.get_by_label("Commentaire").fill("Une seule signature : il en faut deux.")
     section.get_by_role("button", name=re.compile("Enregistrer le constat")).click()
     assert "Constat enregistré" in officer.content()

@@ -684,3 +684,10 @@ def test_results_are_deterministic_and_in_input_order() -> None:
     assert first == assess(activities, SPP, REF)
     assert [r.counted for r in first.activities] == [True, False, False]
     assert [w.split(" :")[0] for w in first.warnings] == ["Activité 1", "Activité 2", "Activité 3"]
+
+
+def test_forecast_beyond_the_supported_dates_is_none() -> None:
+    """1 % of a full time, two years required: reachable only in the 23rd century."""
+    activity = Activity(start=date(2021, 12, 21), end=None, status="salarie", part_time_percent=1)
+    result = assess([activity], Rule(required_years=2, window_years=None), date(2024, 2, 29))
+    assert not result.eligible and result.eligible_from is None

@@ -235,7 +235,6 @@ def bar_chart(
     bar_x = MARGIN + label_width + 12
     bar_room = WIDTH - MARGIN - value_width - 8 - bar_x
     top_value = max(value for _, value in rows)
-    scale = bar_room / top_value if top_value > 0 else 0.0
 
     top = BODY_TOP
     for index, ((label, value), text, value_text) in enumerate(
@@ -244,7 +243,8 @@ def bar_chart(
         row_top = top + index * ROW_HEIGHT
         bar_top = row_top + (ROW_HEIGHT - BAR_HEIGHT) / 2
         baseline = bar_top + BAR_HEIGHT / 2 + FONT_SIZE * 0.35
-        length = value * scale
+        # A ratio, not value × (room / top): a subnormal top value would overflow to inf.
+        length = bar_room * (value / top_value) if top_value > 0 else 0.0
         parts = [
             _item_title(label, value, unit),
             _label_text(label, text, bar_x - 10, baseline, text_anchor="end"),

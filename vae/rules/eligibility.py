@@ -608,6 +608,8 @@ def assess(activities: Sequence[Activity], rule: Rule, reference_date: date) -> 
             for i in relevant_idx
         ]
         eligible_from = _forecast(spans, scale, threshold, ref, rule.window_years, relevant_units)
+        if eligible_from is not None and eligible_from > MAX_DATE:
+            eligible_from = None  # beyond the dates the engine accepts: say "never reachable"
 
     results = []
     warnings: list[str] = []
