@@ -67,6 +67,12 @@ def roles_required(*roles: Role) -> Callable[[F], F]:
     return mark
 
 
+def keeps_drafts(view: F) -> F:
+    """A POST reaching this view after the session expired keeps its text (see vae.drafts)."""
+    setattr(view, "_vae_keeps_drafts", True)  # noqa: B010
+    return view
+
+
 def rule_of(view: Callable[..., Any]) -> tuple[Any, ...] | None:
     return getattr(view, ACCESS_ATTR, None)
 
@@ -90,7 +96,19 @@ def enforce() -> Any:
             return redirect(url_for("main.home"))
         return None
     if not current_user.is_authenticated:
-        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        target = request.full_path.rstrip("?")
+        if request.method == "POST" and getattr(view, "_vae_keeps_drafts", False):
+            from flask import flash
+
+            from vae import drafts
+
+            drafts.stash()
+            flash(
+                "Votre session a expiré. Votre texte est conservé : reconnectez-vous pour le "
+                "retrouver.",
+                "info",
+            )
+        return redirect(url_for("auth.login", next=target))
     if kind == "roles" and current_user.role not in rule[1]:
         abort(403)
     return None

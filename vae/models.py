@@ -11,6 +11,7 @@ from vae.dossier.models import (
     SwornStatement,
     Training,
 )
+from vae.livret2.models import Livret2, Livret2Version, PendingDraft, Situation
 from vae.referentials.models import Certification, ReferentialVersion
 from vae.review.models import Decision, Finding
 
@@ -23,7 +24,11 @@ __all__ = [
     "Dossier",
     "DossierCounter",
     "Finding",
+    "Livret2",
+    "Livret2Version",
+    "PendingDraft",
     "ReferentialVersion",
+    "Situation",
     "Submission",
     "SwornStatement",
     "Training",

@@ -70,6 +70,17 @@ EXPECTED = {
     "review.finding": (STAFF, None),
     "review.decide": (STAFF, None),
     "review.dashboard": (STAFF, "/cpnefp/tableau-de-bord"),
+    "livret2.overview": (READERS, "/dossiers/{uuid}/livret2/"),
+    "livret2.targets": (CANDIDATE, None),
+    "livret2.situation_form": (CANDIDATE, "/dossiers/{uuid}/livret2/situations/nouvelle"),
+    "livret2.situation_delete": (CANDIDATE, None),
+    "livret2.annex_add": (CANDIDATE, None),
+    "livret2.annex_delete": (CANDIDATE, None),
+    "livret2.preview": (READERS, "/dossiers/{uuid}/livret2/apercu.pdf"),
+    "livret2.submit": (CANDIDATE, None),
+    "livret2.version_pdf": (READERS, "/dossiers/{uuid}/livret2/versions/1.pdf"),
+    "livret2.return_livret": (STAFF, None),
+    "livret2.extend": (STAFF, None),
 }
 
 

@@ -19,6 +19,7 @@ from flask_login import current_user, login_user, logout_user
 
 from forms.admin import ConfirmForm
 from forms.auth import LoginForm, ResetPasswordForm, ResetRequestForm, SignupForm
+from vae import drafts
 from vae.access import anonymous_only, authenticated, public
 from vae.auth import operations
 from vae.extensions import limiter
@@ -75,7 +76,10 @@ def login() -> Any:
         except operations.AccountError as exc:
             error = str(exc)
         else:
-            session.clear()  # a new session at login: nothing from before carries over
+            pending = session.get(drafts.SESSION_KEY)
+            session.clear()  # a new session at login: nothing from before carries over…
+            if pending:  # …but the text typed before the session expired
+                session[drafts.SESSION_KEY] = pending
             login_user(user)
             flash(f"Bienvenue, {user.first_name}.", "success")
             return redirect(_safe_next(request.args.get("next")) or url_for("main.home"))

@@ -54,6 +54,12 @@ class DossierStatus(enum.StrEnum):
     INCOMPLETE = "incomplete"
     RECEVABLE = "recevable"
     NON_RECEVABLE = "non_recevable"
+    LIVRET2_IN_PROGRESS = "livret2_in_progress"
+    LIVRET2_SUBMITTED = "livret2_submitted"
+    JURY_SCHEDULED = "jury_scheduled"
+    JURY_SIGNED = "jury_signed"
+    PROCLAIMED = "proclaimed"
+    CLOSED = "closed"
     WITHDRAWN = "withdrawn"
 
     @property
@@ -67,6 +73,12 @@ STATUS_LABELS = {
     DossierStatus.INCOMPLETE: "À compléter",
     DossierStatus.RECEVABLE: "Recevable",
     DossierStatus.NON_RECEVABLE: "Non recevable",
+    DossierStatus.LIVRET2_IN_PROGRESS: "Livret 2 en cours de rédaction",
+    DossierStatus.LIVRET2_SUBMITTED: "Livret 2 déposé",
+    DossierStatus.JURY_SCHEDULED: "Jury programmé",
+    DossierStatus.JURY_SIGNED: "Proposition du jury signée",
+    DossierStatus.PROCLAIMED: "Résultats proclamés",
+    DossierStatus.CLOSED: "Clos",
     DossierStatus.WITHDRAWN: "Retiré",
 }
 EDITABLE_STATUSES = frozenset({DossierStatus.DRAFT, DossierStatus.INCOMPLETE})
@@ -102,6 +114,7 @@ class AttachmentKind(enum.StrEnum):
     VOLUNTEER_ATTESTATION = "volunteer_attestation"
     ACTIVITY_PROOF = "activity_proof"
     TRAINING_ATTESTATION = "training_attestation"
+    LIVRET2_ANNEX = "livret2_annex"
 
     @property
     def label(self) -> str:
@@ -114,6 +127,7 @@ ATTACHMENT_LABELS = {
     AttachmentKind.VOLUNTEER_ATTESTATION: "Attestation de l'association (deux responsables)",
     AttachmentKind.ACTIVITY_PROOF: "Justificatif d'activité non salariée",
     AttachmentKind.TRAINING_ATTESTATION: "Attestation de formation",
+    AttachmentKind.LIVRET2_ANNEX: "Annexe du livret 2",
 }
 
 # Which evidence proves which kind of activity (seed 001, "Pièces à joindre").
@@ -317,6 +331,9 @@ class Attachment(db.Model):
     )
     training_id: Mapped[uuid.UUID | None] = mapped_column(
         Uuid, ForeignKey("dossier_trainings.id", ondelete="SET NULL"), index=True
+    )
+    situation_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("livret2_situations.id", ondelete="SET NULL"), index=True
     )
     kind: Mapped[AttachmentKind] = mapped_column(portable_enum(AttachmentKind, "attachment_kind"))
     stored_name: Mapped[str] = mapped_column(String(64), unique=True)

@@ -294,9 +294,14 @@ def add_attachment(
     *,
     activity: Activity | None = None,
     training: Training | None = None,
+    check_editable: bool = True,
 ) -> Attachment:
-    """Check and store an uploaded file for an activity or a training (raises on refusal)."""
-    _editable(dossier)
+    """Check and store an uploaded file for an activity or a training (raises on refusal).
+
+    ``check_editable=False`` is for the livret 2's annexes, added after livret 1's submission.
+    """
+    if check_editable:
+        _editable(dossier)
     stored = storage.store(
         stream, filename, upload_folder(), current_app.config["UPLOAD_MAX_BYTES"]
     )
@@ -317,8 +322,11 @@ def add_attachment(
     return attachment
 
 
-def remove_attachment(dossier: Dossier, attachment: Attachment) -> None:
-    _editable(dossier)
+def remove_attachment(
+    dossier: Dossier, attachment: Attachment, *, check_editable: bool = True
+) -> None:
+    if check_editable:
+        _editable(dossier)
     _remove_attachment(attachment)
     _save(dossier, "attachment_removed", attachment.display_name)
 

@@ -254,6 +254,8 @@ def dashboard_card(dossier: Dossier, states: list[Any]) -> Card:
             endpoint = first.step.endpoint
         else:
             label, endpoint = "Relire et déposer le dossier", "dossier.step_summary"
+    elif dossier.status in (DossierStatus.RECEVABLE, DossierStatus.LIVRET2_IN_PROGRESS):
+        label, endpoint = "Rédiger mon livret 2", "livret2.overview"
     else:
         label, endpoint = "Voir le dossier déposé", "dossier.step_summary"
     return Card(dossier, done, len(states) - 1, missing, label, endpoint)

@@ -1,0 +1,1 @@
+"""The livret 2: significant work situations tied to the referential's blocks."""

@@ -1,0 +1,405 @@
+"""The candidate writes the livret 2; staff read it, return it, extend its deadline."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from forms.admin import ConfirmForm
+from forms.livret2 import AnnexForm, ExtendForm, ReturnForm, SituationForm, TargetsForm
+from vae import drafts, storage
+from vae.access import Role, keeps_drafts, roles_required
+from vae.dossier import operations as dossier_operations
+from vae.dossier.blueprint import load as load_dossier
+from vae.dossier.models import AttachmentKind, Dossier
+from vae.extensions import db
+from vae.livret2 import operations, snapshot
+from vae.livret2.models import Livret2, Livret2Version, Situation
+
+bp = Blueprint("livret2", __name__, url_prefix="/dossiers/<uuid:dossier_id>/livret2")
+CANDIDATE = roles_required(Role.CANDIDATE)
+READERS = roles_required(Role.CANDIDATE, Role.STAFF, Role.ADMIN)
+STAFF = roles_required(Role.STAFF, Role.ADMIN)
+
+
+def _load(dossier_id: uuid.UUID, *, edit: bool = False) -> tuple[Dossier, Livret2]:
+    dossier = load_dossier(dossier_id, edit=edit)
+    livret = db.session.scalar(select(Livret2).where(Livret2.dossier_id == dossier.id))
+    if livret is None:
+        if not dossier.is_owned_by(current_user):
+            abort(404)
+        try:
+            livret = operations.open_livret(dossier, current_user)
+        except operations.Livret2Error:
+            abort(404)
+    return dossier, livret
+
+
+@bp.route("/")
+@READERS
+def overview(dossier_id: uuid.UUID) -> Any:
+    dossier = load_dossier(dossier_id)
+    started = db.session.scalar(select(Livret2).where(Livret2.dossier_id == dossier.id))
+    if started is None and not dossier.is_owned_by(current_user):
+        if dossier.livret2_due is None:
+            abort(404)
+        return render_template("livret2/not_started.html", dossier=dossier)
+    dossier, livret = _load(dossier_id)
+    owner = dossier.is_owned_by(current_user)
+    targets_form = TargetsForm(data={"blocks": livret.target_blocks})
+    targets_form.blocks.choices = [
+        SelectChoice(b.code, f"{b.code} – {b.title or 'titre absent du référentiel'}")
+        for b in operations.available_blocks(dossier)
+    ]
+    versions = list(
+        db.session.scalars(
+            select(Livret2Version)
+            .where(Livret2Version.livret_id == livret.id)
+            .order_by(Livret2Version.version)
+        )
+    )
+    return render_template(
+        "livret2/overview.html",
+        dossier=dossier,
+        livret=livret,
+        owner=owner,
+        targets_form=targets_form,
+        coverage=operations.coverage(dossier, livret),
+        problems=operations.submission_problems(dossier, livret),
+        requirement=snapshot.requirement_text(dossier.referential),
+        acquired=operations.acquired_block_codes(dossier),
+        versions=versions,
+        action_form=ConfirmForm(),
+        return_form=ReturnForm(prefix="return"),
+        extend_form=ExtendForm(prefix="extend"),
+    )
+
+
+@bp.route("/blocs", methods=["POST"])
+@CANDIDATE
+def targets(dossier_id: uuid.UUID) -> Any:
+    dossier, livret = _load(dossier_id, edit=True)
+    form = TargetsForm()
+    form.blocks.choices = [
+        SelectChoice(b.code, b.code) for b in operations.available_blocks(dossier)
+    ]
+    if form.validate_on_submit():
+        try:
+            operations.set_targets(livret, dossier, form.blocks.data or [])
+        except operations.Livret2Error as error:
+            flash(str(error), "error")
+        else:
+            flash("Les blocs visés sont enregistrés.", "success")
+    return redirect(url_for("livret2.overview", dossier_id=dossier.id))
+
+
+def _situation_form(
+    dossier: Dossier, livret: Livret2, formdata: Any = None, situation: Situation | None = None
+) -> SituationForm:
+    kwargs: dict[str, Any] = {}
+    if formdata is not None:
+        kwargs["formdata"] = formdata
+    elif situation is not None:
+        kwargs["obj"] = situation
+    form = SituationForm(**kwargs)
+    referential = dossier.referential
+    points = []
+    for block in referential.blocks:
+        if block.code not in livret.target_blocks:
+            continue
+        label = f"{referential.block_label.capitalize()} {block.code} – {block.title or ''}"
+        if referential.livret2.situations_per == "activity" and block.activities:
+            points += [
+                SelectChoice(f"{block.code}/{a.code}", f"{label} / {a.title}")
+                for a in block.activities
+            ]
+        else:
+            points.append(SelectChoice(block.code, label))
+    form.attachment_point.choices = points
+    form.source_activity.choices = [SelectChoice("", "— aucun —")] + [
+        SelectChoice(str(a.id), a.label) for a in dossier.activities
+    ]
+    form.competencies.choices = [
+        SelectChoice(c.code, f"{c.code} – {c.title}")
+        for b in referential.blocks
+        if b.code in livret.target_blocks
+        for c in b.competencies
+    ]
+    if situation is not None and formdata is None:
+        form.attachment_point.data = situation.block_code + (
+            f"/{situation.activity_code}" if situation.activity_code else ""
+        )
+    return form
+
+
+def _fill_from_livret1(form: SituationForm, dossier: Dossier) -> None:
+    """Employer, period and role from the chosen livret 1 activity, where left empty."""
+    from vae.web import date_fr
+
+    chosen = next((a for a in dossier.activities if str(a.id) == form.source_activity.data), None)
+    if chosen is None:
+        return
+    form.employer.data = form.employer.data or chosen.employer_name
+    end = date_fr(chosen.end_date) if chosen.end_date else "aujourd'hui"
+    form.period.data = form.period.data or f"du {date_fr(chosen.start_date)} à {end}"[:100]
+    form.role.data = form.role.data or chosen.title
+
+
+@bp.route("/situations/nouvelle", methods=["GET", "POST"])
+@bp.route("/situations/<uuid:situation_id>", methods=["GET", "POST"])
+@CANDIDATE
+@keeps_drafts
+def situation_form(dossier_id: uuid.UUID, situation_id: uuid.UUID | None = None) -> Any:
+    dossier, livret = _load(dossier_id, edit=True)
+    situation = _situation(livret, situation_id) if situation_id else None
+    if not livret.editable:
+        flash("Le livret 2 est déposé : il ne peut plus être modifié.", "info")
+        return redirect(url_for("livret2.overview", dossier_id=dossier.id))
+    autosave = request.headers.get("X-Autosave") == "1"
+    recovered = (
+        drafts.take(request.endpoint or "", request.view_args or {})
+        if request.method == "GET"
+        else None
+    )
+    if recovered is not None:
+        flash("Votre texte a été récupéré : relisez-le puis enregistrez.", "success")
+        form = _situation_form(dossier, livret, formdata=recovered)
+    else:
+        form = _situation_form(
+            dossier,
+            livret,
+            situation=situation,
+            formdata=None if request.method == "GET" else request.form,
+        )
+    error = None
+    if request.method == "POST" and form.validate_on_submit():
+        _fill_from_livret1(form, dossier)
+        try:
+            situation = operations.save_situation(
+                dossier, livret, situation, form.data_for_model(), autosave=autosave
+            )
+        except operations.Livret2Error as exc:
+            error = str(exc)
+        else:
+            edit_url = url_for(
+                "livret2.situation_form", dossier_id=dossier.id, situation_id=situation.id
+            )
+            if autosave:
+                return jsonify(saved=True, url=edit_url, words=situation.word_count)
+            flash("La situation est enregistrée.", "success")
+            if request.form.get("next") == "overview":
+                return redirect(url_for("livret2.overview", dossier_id=dossier.id))
+            return redirect(edit_url)
+    if autosave:
+        return jsonify(saved=False, error=error or "Vérifiez les champs signalés."), 400
+    annex_form = AnnexForm(prefix="annex")
+    return render_template(
+        "livret2/situation.html",
+        dossier=dossier,
+        livret=livret,
+        situation=situation,
+        form=form,
+        error=error,
+        annex_form=annex_form,
+        action_form=ConfirmForm(),
+        annexes=[
+            a
+            for a in dossier.live_attachments()
+            if situation is not None and a.situation_id == situation.id
+        ],
+        guidance=_guidance(dossier, livret),
+    )
+
+
+def _guidance(dossier: Dossier, livret: Livret2) -> list[tuple[str, list[str]]]:
+    """The evaluation criteria of the targeted competencies: what the jury will look for."""
+    rows = []
+    for block in dossier.referential.blocks:
+        if block.code not in livret.target_blocks:
+            continue
+        for competency in block.competencies:
+            criteria = list(competency.criteria) + [
+                c for s in competency.sub_competencies for c in s.criteria
+            ]
+            if criteria:
+                rows.append((f"{competency.code} – {competency.title}", criteria))
+    return rows
+
+
+@bp.route("/situations/<uuid:situation_id>/supprimer", methods=["POST"])
+@CANDIDATE
+def situation_delete(dossier_id: uuid.UUID, situation_id: uuid.UUID) -> Any:
+    dossier, livret = _load(dossier_id, edit=True)
+    situation = _situation(livret, situation_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            operations.delete_situation(dossier, livret, situation)
+        except operations.Livret2Error as error:
+            flash(str(error), "error")
+        else:
+            flash("La situation est supprimée.", "success")
+    return redirect(url_for("livret2.overview", dossier_id=dossier.id))
+
+
+@bp.route("/situations/<uuid:situation_id>/annexes", methods=["POST"])
+@CANDIDATE
+def annex_add(dossier_id: uuid.UUID, situation_id: uuid.UUID) -> Any:
+    dossier, livret = _load(dossier_id, edit=True)
+    situation = _situation(livret, situation_id)
+    form = AnnexForm(prefix="annex")
+    target = url_for("livret2.situation_form", dossier_id=dossier.id, situation_id=situation.id)
+    if not livret.editable:
+        flash("Le livret 2 est déposé : il ne peut plus être modifié.", "info")
+    elif form.validate_on_submit():
+        upload = form.file.data
+        try:
+            attachment = dossier_operations.add_attachment(
+                dossier,
+                AttachmentKind.LIVRET2_ANNEX,
+                upload.stream,
+                upload.filename,
+                check_editable=False,
+            )
+        except storage.UploadRejected as exc:
+            flash(f"Annexe refusée : {exc.message}", "error")
+        else:
+            attachment.situation_id = situation.id
+            db.session.commit()
+            flash(f"Annexe ajoutée : {attachment.display_name}.", "success")
+    else:
+        flash(" ".join(form.file.errors) or "Annexe refusée.", "error")
+    return redirect(target + "#annexes")
+
+
+@bp.route("/annexes/<uuid:attachment_id>/supprimer", methods=["POST"])
+@CANDIDATE
+def annex_delete(dossier_id: uuid.UUID, attachment_id: uuid.UUID) -> Any:
+    dossier, livret = _load(dossier_id, edit=True)
+    attachment = next(
+        (
+            a
+            for a in dossier.live_attachments()
+            if a.id == attachment_id and a.situation_id is not None
+        ),
+        None,
+    )
+    if attachment is None:
+        abort(404)
+    situation_id = attachment.situation_id
+    if livret.editable and ConfirmForm().validate_on_submit():
+        dossier_operations.remove_attachment(dossier, attachment, check_editable=False)
+        flash("L'annexe est retirée.", "success")
+    return redirect(
+        url_for("livret2.situation_form", dossier_id=dossier.id, situation_id=situation_id)
+        + "#annexes"
+    )
+
+
+@bp.route("/apercu.pdf")
+@READERS
+def preview(dossier_id: uuid.UUID) -> Any:
+    dossier, livret = _load(dossier_id)
+    data = snapshot.build(dossier, livret, operations.coverage(dossier, livret), None, None)
+    pdf = snapshot.render_pdf(data, draft=True)
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = 'attachment; filename="livret2-apercu.pdf"'
+    return response
+
+
+@bp.route("/deposer", methods=["POST"])
+@CANDIDATE
+def submit(dossier_id: uuid.UUID) -> Any:
+    dossier, livret = _load(dossier_id, edit=True)
+    if ConfirmForm().validate_on_submit():
+        try:
+            version = operations.submit(dossier, livret, current_user)
+        except operations.Livret2Error as error:
+            flash(str(error), "error")
+        else:
+            flash(
+                f"Votre livret 2 est déposé (version {version.version}). Un accusé de "
+                "réception vous a été envoyé.",
+                "success",
+            )
+    return redirect(url_for("livret2.overview", dossier_id=dossier.id))
+
+
+@bp.route("/versions/<int:version>.pdf")
+@READERS
+def version_pdf(dossier_id: uuid.UUID, version: int) -> Any:
+    dossier, livret = _load(dossier_id)
+    found = db.session.scalar(
+        select(Livret2Version).where(
+            Livret2Version.livret_id == livret.id, Livret2Version.version == version
+        )
+    )
+    if found is None:
+        abort(404)
+    path = storage.path_of(dossier_operations.upload_folder(), found.pdf_stored_name)
+    return send_file(
+        path,
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=f"{dossier.number}-livret2-v{version}.pdf",
+        max_age=0,
+    )
+
+
+@bp.route("/renvoyer", methods=["POST"])
+@STAFF
+def return_livret(dossier_id: uuid.UUID) -> Any:
+    dossier, livret = _load(dossier_id)
+    form = ReturnForm(prefix="return")
+    if form.validate_on_submit():
+        try:
+            operations.return_for_completion(dossier, livret, form.comment.data, current_user)
+        except operations.Livret2Error as error:
+            flash(str(error), "error")
+        else:
+            flash("Le livret 2 est renvoyé au candidat avec vos commentaires.", "success")
+    else:
+        flash(" ".join(form.comment.errors) or "Formulaire invalide.", "error")
+    return redirect(url_for("livret2.overview", dossier_id=dossier.id))
+
+
+@bp.route("/delai", methods=["POST"])
+@STAFF
+def extend(dossier_id: uuid.UUID) -> Any:
+    dossier, livret = _load(dossier_id)
+    form = ExtendForm(prefix="extend")
+    if form.validate_on_submit():
+        try:
+            operations.extend_deadline(
+                dossier, livret, form.due_on.data, form.reason.data, current_user
+            )
+        except operations.Livret2Error as error:
+            flash(str(error), "error")
+        else:
+            flash("La date limite du livret 2 est prolongée.", "success")
+    else:
+        errors = form.due_on.errors + form.reason.errors
+        flash(" ".join(errors) or "Formulaire invalide.", "error")
+    return redirect(url_for("livret2.overview", dossier_id=dossier.id))
+
+
+def _situation(livret: Livret2, situation_id: uuid.UUID | None) -> Situation:
+    for situation in livret.situations:
+        if situation.id == situation_id:
+            return situation
+    abort(404)

@@ -1,0 +1,309 @@
+"""Livret 2 operations: open, choose blocks, write situations, submit, return, extend."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm.exc import StaleDataError
+
+from vae import audit, clock, mail, storage
+from vae.dossier.models import Dossier, DossierStatus
+from vae.dossier.operations import upload_folder
+from vae.extensions import db
+from vae.livret2.models import TEXT_FIELDS, Livret2, Livret2Status, Livret2Version, Situation
+from vae.rules import coverage as coverage_rule
+
+OPEN_STATUSES = (
+    DossierStatus.RECEVABLE,
+    DossierStatus.LIVRET2_IN_PROGRESS,
+    DossierStatus.LIVRET2_SUBMITTED,
+)
+SITUATION_FIELDS = (
+    "block_code",
+    "activity_code",
+    "title",
+    "employer",
+    "period",
+    "role",
+    *TEXT_FIELDS,
+    "competencies",
+)
+MIN_WORDS = 80  # per situation, over all its rubrics: below that the jury has little to read
+
+
+class Livret2Error(Exception):
+    """A refused operation, with a French message."""
+
+
+def acquired_block_codes(dossier: Dossier) -> dict[str, date | None]:
+    """Blocks of this certification the candidate already holds and that are still valid.
+
+    Earlier juries' proclamations fill this (jury feature); until then nothing is acquired.
+    """
+    return {}
+
+
+def required_blocks(dossier: Dossier) -> list[Any]:
+    return dossier.referential.required_blocks(dossier.option_code)
+
+
+def available_blocks(dossier: Dossier) -> list[Any]:
+    """Blocks the candidate may aim at: required for the option, not already acquired."""
+    acquired = acquired_block_codes(dossier)
+    return [b for b in required_blocks(dossier) if b.code not in acquired]
+
+
+def open_livret(dossier: Dossier, actor: Any) -> Livret2:
+    """The dossier's livret 2, created on first visit once the dossier is recevable."""
+    existing = db.session.query(Livret2).filter_by(dossier_id=dossier.id).one_or_none()
+    if existing is not None:
+        return existing
+    if dossier.status != DossierStatus.RECEVABLE or dossier.livret2_due is None:
+        raise Livret2Error("Le livret 2 s'ouvre quand le dossier est déclaré recevable.")
+    livret = Livret2(
+        dossier_id=dossier.id,
+        target_blocks=[b.code for b in available_blocks(dossier)],
+        due_on=dossier.livret2_due,
+    )
+    db.session.add(livret)
+    dossier.status = DossierStatus.LIVRET2_IN_PROGRESS
+    audit.record(
+        "dossier",
+        dossier.id,
+        "livret2_opened",
+        from_state=DossierStatus.RECEVABLE.value,
+        to_state=DossierStatus.LIVRET2_IN_PROGRESS.value,
+        actor=actor,
+    )
+    db.session.commit()
+    return livret
+
+
+def _editable(livret: Livret2) -> None:
+    if not livret.editable:
+        raise Livret2Error("Le livret 2 est déposé : il ne peut plus être modifié.")
+
+
+def _commit() -> None:
+    try:
+        db.session.commit()
+    except StaleDataError as exc:
+        db.session.rollback()
+        raise Livret2Error(
+            "Le livret 2 a été modifié entre-temps (dans un autre onglet ?). Rechargez la page."
+        ) from exc
+
+
+def set_targets(livret: Livret2, dossier: Dossier, codes: list[str]) -> None:
+    _editable(livret)
+    allowed = [b.code for b in available_blocks(dossier)]
+    chosen = [c for c in allowed if c in codes]
+    if not chosen:
+        raise Livret2Error(f"Choisissez au moins un {dossier.referential.block_label}.")
+    livret.target_blocks = chosen
+    audit.record("dossier", dossier.id, "livret2_targets", comment=", ".join(chosen))
+    _commit()
+
+
+def check_situation(dossier: Dossier, livret: Livret2, data: Mapping[str, Any]) -> list[str]:
+    """Consistency with the referential: block aimed at, activity of that block, competencies."""
+    referential = dossier.referential
+    block = next((b for b in referential.blocks if b.code == data["block_code"]), None)
+    if block is None or block.code not in livret.target_blocks:
+        return [f"Choisissez un {referential.block_label} parmi ceux que vous visez."]
+    problems = []
+    activity_codes = {a.code for a in block.activities}
+    if data.get("activity_code") and data["activity_code"] not in activity_codes:
+        problems.append("Cette activité n'appartient pas au bloc choisi.")
+    known = {c.code for b in referential.blocks for c in b.competencies}
+    unknown = [c for c in data.get("competencies", []) if c not in known]
+    if unknown:
+        problems.append(f"Compétences inconnues : {', '.join(unknown)}.")
+    return problems
+
+
+def save_situation(
+    dossier: Dossier,
+    livret: Livret2,
+    situation: Situation | None,
+    data: Mapping[str, Any],
+    *,
+    autosave: bool = False,
+) -> Situation:
+    _editable(livret)
+    problems = check_situation(dossier, livret, data)
+    if problems:
+        raise Livret2Error(" ".join(problems))
+    if situation is None:
+        situation = Situation(livret=livret, position=len(livret.situations))
+        db.session.add(situation)
+    for name in SITUATION_FIELDS:
+        setattr(situation, name, data.get(name) or ([] if name == "competencies" else ""))
+    situation.activity_code = data.get("activity_code") or None
+    db.session.flush()
+    if not autosave:  # autosaves would flood the history; the explicit save is what counts
+        audit.record("dossier", dossier.id, "situation_saved", comment=situation.title)
+    _commit()
+    return situation
+
+
+def delete_situation(dossier: Dossier, livret: Livret2, situation: Situation) -> None:
+    _editable(livret)
+    livret.situations.remove(situation)
+    for position, item in enumerate(livret.situations):
+        item.position = position
+    audit.record("dossier", dossier.id, "situation_deleted", comment=situation.title)
+    _commit()
+
+
+def coverage(dossier: Dossier, livret: Livret2) -> coverage_rule.CoverageResult:
+    referential = dossier.referential
+    blocks = [
+        coverage_rule.TargetBlock(
+            code=b.code,
+            title=b.title or b.code,
+            competencies=tuple(c.code for c in b.competencies),
+            activities=tuple(a.code for a in b.activities),
+        )
+        for b in referential.blocks
+        if b.code in livret.target_blocks
+    ]
+    situations = [
+        coverage_rule.Situation(
+            id=str(s.id),
+            title=s.title,
+            block_code=s.block_code,
+            activity_code=s.activity_code,
+            competencies=tuple(s.competencies),
+        )
+        for s in livret.situations
+    ]
+    return coverage_rule.evaluate_coverage(
+        blocks,
+        situations,
+        mode=referential.livret2.situations_per,
+        min_situations=referential.livret2.min_situations_per_unit,
+        block_label=referential.block_label,
+    )
+
+
+def submission_problems(dossier: Dossier, livret: Livret2) -> list[str]:
+    problems = list(coverage(dossier, livret).unmet)
+    for situation in livret.situations:
+        name = f"« {situation.title or 'Situation sans titre'} »"
+        if not situation.title.strip():
+            problems.append(f"{name} : donnez un titre à la situation.")
+        if situation.word_count < MIN_WORDS:
+            problems.append(
+                f"{name} : {situation.word_count} mots ; décrivez la situation plus en détail "
+                f"(au moins {MIN_WORDS} mots)."
+            )
+        if not situation.competencies:
+            problems.append(f"{name} : indiquez les compétences que la situation montre.")
+    if clock.today() > livret.due_on:
+        problems.append("Le délai de dépôt est dépassé : demandez une prolongation à la CPNEFP.")
+    return problems
+
+
+def submit(dossier: Dossier, livret: Livret2, actor: Any) -> Livret2Version:
+    _editable(livret)
+    problems = submission_problems(dossier, livret)
+    if problems:
+        raise Livret2Error("Le livret 2 ne peut pas encore être déposé : " + " ".join(problems))
+    from vae.livret2 import snapshot as snapshots
+
+    moment = clock.now()
+    version_number = livret.submission_count + 1
+    data = snapshots.build(dossier, livret, coverage(dossier, livret), version_number, moment)
+    pdf = snapshots.render_pdf(data)
+    stored = storage.store(io.BytesIO(pdf), "livret2.pdf", upload_folder(), max(len(pdf), 1))
+    version = Livret2Version(
+        livret_id=livret.id,
+        version=version_number,
+        submitted_at=moment,
+        snapshot=data,
+        pdf_stored_name=stored.stored_name,
+        pdf_sha256=stored.sha256,
+    )
+    db.session.add(version)
+    previous = dossier.status
+    livret.status = Livret2Status.SUBMITTED
+    livret.submitted_at = moment
+    livret.submission_count = version_number
+    for attachment in dossier.live_attachments():
+        if attachment.situation_id is not None and attachment.submitted_in is None:
+            attachment.submitted_in = version_number
+    dossier.status = DossierStatus.LIVRET2_SUBMITTED
+    audit.record(
+        "dossier",
+        dossier.id,
+        "livret2_submitted",
+        from_state=previous.value,
+        to_state=dossier.status.value,
+        comment=f"version {version_number}",
+        actor=actor,
+    )
+    _commit()
+    mail.send_template(
+        dossier.email or dossier.candidate.email,
+        f"Livret 2 du dossier {dossier.number} déposé",
+        "emails/livret2_submitted.txt",
+        attachments=(mail.Attachment(f"{dossier.number}-livret2-v{version_number}.pdf", pdf),),
+        dossier=dossier,
+        version=version_number,
+    )
+    return version
+
+
+def return_for_completion(dossier: Dossier, livret: Livret2, comment: str, officer: Any) -> None:
+    if livret.status != Livret2Status.SUBMITTED:
+        raise Livret2Error("Seul un livret 2 déposé peut être renvoyé au candidat.")
+    if not comment.strip():
+        raise Livret2Error("Expliquez au candidat ce qu'il doit compléter.")
+    livret.status = Livret2Status.RETURNED
+    livret.return_comment = comment
+    livret.returned_at = clock.now()
+    previous = dossier.status
+    dossier.status = DossierStatus.LIVRET2_IN_PROGRESS
+    audit.record(
+        "dossier",
+        dossier.id,
+        "livret2_returned",
+        from_state=previous.value,
+        to_state=dossier.status.value,
+        comment=comment,
+        actor=officer,
+    )
+    _commit()
+    mail.send_template(
+        dossier.email or dossier.candidate.email,
+        f"Livret 2 du dossier {dossier.number} : à compléter",
+        "emails/livret2_returned.txt",
+        dossier=dossier,
+        livret=livret,
+    )
+
+
+def extend_deadline(
+    dossier: Dossier, livret: Livret2, new_due: date, reason: str, officer: Any
+) -> None:
+    if new_due <= livret.due_on:
+        raise Livret2Error("La nouvelle date doit être postérieure à la date limite actuelle.")
+    if not reason.strip():
+        raise Livret2Error("Indiquez la raison de la prolongation.")
+    previous = livret.due_on
+    livret.due_on = new_due
+    dossier.livret2_due = new_due
+    audit.record(
+        "dossier",
+        dossier.id,
+        "livret2_deadline_extended",
+        from_state=previous.isoformat(),
+        to_state=new_due.isoformat(),
+        comment=reason,
+        actor=officer,
+    )
+    _commit()
