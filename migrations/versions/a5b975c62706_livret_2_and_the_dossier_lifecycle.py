@@ -6,8 +6,8 @@ Create Date: 2026-11-24 10:47:03.383163
 
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 OLD_STATUSES = ("draft", "submitted", "incomplete", "recevable", "non_recevable", "withdrawn")
 NEW_STATUSES = (
