@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).parent
-BENCHES = ["eligibility.py", "dossier_pdf.py"]
+BENCHES = ["eligibility.py", "dossier_pdf.py", "http_bench.py"]
 
 
 def main() -> int:

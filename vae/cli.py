@@ -19,10 +19,11 @@ referentials_cli = AppGroup("referentials", help="Référentiels de certificatio
 users_cli = AppGroup("users", help="Comptes utilisateurs.")
 eligibility_cli = AppGroup("eligibility", help="Calcul d'éligibilité (sans base de données).")
 jury_cli = AppGroup("jury", help="Règle des 80 % du jury (sans base de données).")
+reminders_cli = AppGroup("reminders", help="Rappels avant l'expiration des blocs acquis.")
 
 
 def init_app(app: Flask) -> None:
-    for group in (referentials_cli, users_cli, eligibility_cli, jury_cli):
+    for group in (referentials_cli, users_cli, eligibility_cli, jury_cli, reminders_cli):
         app.cli.add_command(group)
     app.cli.add_command(demo_command)
 
@@ -174,3 +175,24 @@ def jury_evaluate(source: str) -> None:
     except JuryInputError as error:
         _fail(str(error))
     click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+@reminders_cli.command("send")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Date du jour (aaaa-mm-jj), pour rattraper un envoi ; par défaut aujourd'hui.",
+)
+def reminders_send(today: Any) -> None:
+    """Email candidates 6 months and 1 month before a block expires (idempotent, cron-friendly)."""
+    from vae import clock
+    from vae.jury.operations import send_reminders
+
+    sent = send_reminders(today.date() if today else clock.today())
+    for block, threshold in sent:
+        click.echo(
+            f"{block.candidate.email} : {block.block_code} expire le {block.expires_on} "
+            f"(rappel {threshold})"
+        )
+    click.echo(f"{len(sent)} rappel(s) envoyé(s).")

@@ -11,23 +11,43 @@ from vae.dossier.models import (
     SwornStatement,
     Training,
 )
+from vae.jury.models import (
+    AcquiredBlock,
+    CertificationAward,
+    ConflictDeclaration,
+    ExpiryReminder,
+    Jury,
+    JuryMember,
+    JurySession,
+    Proclamation,
+    Signature,
+)
 from vae.livret2.models import Livret2, Livret2Version, PendingDraft, Situation
 from vae.referentials.models import Certification, ReferentialVersion
 from vae.review.models import Decision, Finding
 
 __all__ = [
+    "AcquiredBlock",
     "Activity",
     "Attachment",
     "AuditEntry",
     "Certification",
+    "CertificationAward",
+    "ConflictDeclaration",
     "Decision",
     "Dossier",
     "DossierCounter",
+    "ExpiryReminder",
     "Finding",
+    "Jury",
+    "JuryMember",
+    "JurySession",
     "Livret2",
     "Livret2Version",
     "PendingDraft",
+    "Proclamation",
     "ReferentialVersion",
+    "Signature",
     "Situation",
     "Submission",
     "SwornStatement",

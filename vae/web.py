@@ -40,11 +40,21 @@ def init_app(app: Flask) -> None:
     from vae.auth.blueprint import bp as auth_bp
     from vae.certifications.blueprint import bp as certifications_bp
     from vae.dossier.blueprint import bp as dossier_bp
+    from vae.jury.blueprint import bp as jury_bp
     from vae.livret2.blueprint import bp as livret2_bp
     from vae.main.blueprint import bp as main_bp
     from vae.review.blueprint import bp as review_bp
 
-    blueprints = (main_bp, auth_bp, certifications_bp, admin_bp, dossier_bp, review_bp, livret2_bp)
+    blueprints = (
+        main_bp,
+        auth_bp,
+        certifications_bp,
+        admin_bp,
+        dossier_bp,
+        review_bp,
+        livret2_bp,
+        jury_bp,
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 

@@ -24,6 +24,8 @@ def roles(*allowed: Role) -> tuple:
 CANDIDATE = roles(Role.CANDIDATE)
 READERS = roles(Role.CANDIDATE, Role.STAFF, Role.ADMIN)
 STAFF = roles(Role.STAFF, Role.ADMIN)
+JURY = roles(Role.JURY)
+FILE_READERS = roles(Role.CANDIDATE, Role.STAFF, Role.ADMIN, Role.JURY)
 
 # endpoint -> (declared rule, a sample URL for GET checks or None for POST-only routes)
 EXPECTED = {
@@ -56,10 +58,10 @@ EXPECTED = {
     "dossier.training_delete": (CANDIDATE, None),
     "dossier.step_cv": (CANDIDATE, "/dossiers/{uuid}/cv"),
     "dossier.step_attachments": (CANDIDATE, "/dossiers/{uuid}/pieces"),
-    "dossier.attachment": (READERS, "/dossiers/{uuid}/pieces/{uuid}"),
+    "dossier.attachment": (FILE_READERS, "/dossiers/{uuid}/pieces/{uuid}"),
     "dossier.attachment_delete": (CANDIDATE, None),
     "dossier.step_summary": (READERS, "/dossiers/{uuid}/recapitulatif"),
-    "dossier.submission_pdf": (READERS, "/dossiers/{uuid}/versions/1.pdf"),
+    "dossier.submission_pdf": (FILE_READERS, "/dossiers/{uuid}/versions/1.pdf"),
     "dossier.decision_letter": (READERS, "/dossiers/{uuid}/decisions/{uuid}.pdf"),
     "dossier.history": (READERS, "/dossiers/{uuid}/historique"),
     "review.index": (STAFF, "/cpnefp/dossiers"),
@@ -78,9 +80,25 @@ EXPECTED = {
     "livret2.annex_delete": (CANDIDATE, None),
     "livret2.preview": (READERS, "/dossiers/{uuid}/livret2/apercu.pdf"),
     "livret2.submit": (CANDIDATE, None),
-    "livret2.version_pdf": (READERS, "/dossiers/{uuid}/livret2/versions/1.pdf"),
+    "livret2.version_pdf": (FILE_READERS, "/dossiers/{uuid}/livret2/versions/1.pdf"),
     "livret2.return_livret": (STAFF, None),
     "livret2.extend": (STAFF, None),
+    "jury.members": (STAFF, "/cpnefp/jury/membres"),
+    "jury.sessions": (STAFF, "/cpnefp/jury/sessions"),
+    "jury.compose": (STAFF, "/cpnefp/dossiers/{uuid}/jury"),
+    "jury.proclaim": (STAFF, "/cpnefp/dossiers/{uuid}/proclamation"),
+    "jury.my_dossiers": (JURY, "/jury/"),
+    "jury.dossier": (JURY, "/jury/dossiers/{uuid}"),
+    "jury.grid": (JURY, "/jury/dossiers/{uuid}/grille"),
+    "jury.sign": (JURY, None),
+    "jury.minutes": (
+        roles(Role.JURY, Role.STAFF, Role.ADMIN),
+        "/jury/dossiers/{uuid}/proces-verbal.pdf",
+    ),
+    "jury.results": (READERS, "/dossiers/{uuid}/resultats"),
+    "jury.block_certificate": (READERS, "/certificats/bloc/{uuid}.pdf"),
+    "jury.certification_certificate": (READERS, "/certificats/certification/{uuid}.pdf"),
+    "jury.verify": (PUBLIC, "/verifier"),
 }
 
 

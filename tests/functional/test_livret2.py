@@ -29,8 +29,13 @@ def recevable(app, candidate, make_user, certification="cqp-dam", option=None) -
 
     with app.test_request_context():
         dossier = db.session.get(Dossier, uuid.UUID(dossier_id))
-        operations.decide(dossier, DecisionKind.RECEVABLE, officer=officer, lock_version=None,
-                          livret2_due=date(2027, 5, 24))
+        operations.decide(
+            dossier,
+            DecisionKind.RECEVABLE,
+            officer=officer,
+            lock_version=None,
+            livret2_due=date(2027, 5, 24),
+        )
     return dossier_id
 
 
@@ -78,18 +83,27 @@ def test_overview_shows_deadline_requirement_and_coverage(app, candidate, dam) -
 
 
 def test_write_situations_until_coverage_is_complete_then_submit(app, candidate, dam) -> None:
-    response = submit(candidate, l2(dam) + "situations/nouvelle",
-                      situation("B1/A1", "Entretien avec un médecin", ["C1", "C2"]))
+    response = submit(
+        candidate,
+        l2(dam) + "situations/nouvelle",
+        situation("B1/A1", "Entretien avec un médecin", ["C1", "C2"]),
+    )
     assert response.status_code == 302
     html = text(candidate.get(l2(dam)))
     assert "Compétences montrées (2/6)" in html and "C3" in html
     assert "Activité A2 : aucune situation décrite" in html
     response = submit(candidate, l2(dam) + "deposer", {}, page=l2(dam))
     assert "ne peut pas encore être déposé" in text(candidate.get(l2(dam)))
-    submit(candidate, l2(dam) + "situations/nouvelle",
-           situation("B2/A2", "Campagne de prévention", ["C7"]))
-    submit(candidate, l2(dam) + "situations/nouvelle",
-           situation("B3/A3", "Coordination pluriprofessionnelle", ["C12"]))
+    submit(
+        candidate,
+        l2(dam) + "situations/nouvelle",
+        situation("B2/A2", "Campagne de prévention", ["C7"]),
+    )
+    submit(
+        candidate,
+        l2(dam) + "situations/nouvelle",
+        situation("B3/A3", "Coordination pluriprofessionnelle", ["C12"]),
+    )
     html = text(candidate.get(l2(dam)))
     assert "aucune situation décrite" not in html
     response = submit(candidate, l2(dam) + "deposer", {}, page=l2(dam))
@@ -105,19 +119,27 @@ def test_write_situations_until_coverage_is_complete_then_submit(app, candidate,
     assert "Campagne de prévention" in content and "C12" in content
     assert any("Livret 2" in m["Subject"] for m in outbox_messages(app))
     # Read-only now.
-    response = submit(candidate, l2(dam) + "situations/nouvelle",
-                      situation("B1/A1", "Encore une", ["C1"]), page=l2(dam))
+    response = submit(
+        candidate,
+        l2(dam) + "situations/nouvelle",
+        situation("B1/A1", "Encore une", ["C1"]),
+        page=l2(dam),
+    )
     assert response.status_code == 302
     with app.app_context():
         assert len(db.session.scalar(select(Livret2)).situations) == 3
 
 
 def test_situation_checks_and_word_count(candidate, dam) -> None:
-    response = submit(candidate, l2(dam) + "situations/nouvelle",
-                      situation("B9/A1", "Bloc inconnu", ["C1"]))
+    response = submit(
+        candidate, l2(dam) + "situations/nouvelle", situation("B9/A1", "Bloc inconnu", ["C1"])
+    )
     assert response.status_code == 200 and "Le formulaire contient" in text(response)
-    submit(candidate, l2(dam) + "situations/nouvelle",
-           situation("B1/A1", "Courte", ["C1"], words="Trop court."))
+    submit(
+        candidate,
+        l2(dam) + "situations/nouvelle",
+        situation("B1/A1", "Courte", ["C1"], words="Trop court."),
+    )
     html = text(candidate.get(l2(dam)))
     assert "décrivez la situation plus en détail" in html
 
@@ -126,13 +148,15 @@ def test_autosave_returns_json_and_creates_the_situation(app, candidate, dam) ->
     page = candidate.get(l2(dam) + "situations/nouvelle")
     token = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', page.data)[1].decode()
     data = {**situation("B1/A1", "", ["C1"], words="Début de ma réponse"), "csrf_token": token}
-    response = candidate.post(l2(dam) + "situations/nouvelle", data=data,
-                              headers={"X-Autosave": "1"})
+    response = candidate.post(
+        l2(dam) + "situations/nouvelle", data=data, headers={"X-Autosave": "1"}
+    )
     assert response.status_code == 200 and response.json["saved"] is True
     assert "/situations/" in response.json["url"]
     with app.app_context():
         entries = db.session.scalars(
-            select(AuditEntry).where(AuditEntry.action == "situation_saved")).all()
+            select(AuditEntry).where(AuditEntry.action == "situation_saved")
+        ).all()
         assert entries == []  # autosaves do not flood the history
         assert db.session.scalar(select(Livret2)).situations[0].context == "Début de ma réponse"
 
@@ -140,35 +164,54 @@ def test_autosave_returns_json_and_creates_the_situation(app, candidate, dam) ->
 def test_deadline_enforced_and_extended_by_staff(app, candidate, dam, logged_in, monkeypatch):
     import vae.clock
 
-    for point, title, comp in (("B1/A1", "S1", ["C1"]), ("B2/A2", "S2", ["C7"]),
-                               ("B3/A3", "S3", ["C12"])):
+    for point, title, comp in (
+        ("B1/A1", "S1", ["C1"]),
+        ("B2/A2", "S2", ["C7"]),
+        ("B3/A3", "S3", ["C12"]),
+    ):
         submit(candidate, l2(dam) + "situations/nouvelle", situation(point, title, comp))
     monkeypatch.setattr(vae.clock, "now", lambda: datetime(2027, 6, 1, 9, tzinfo=UTC))
     html = text(candidate.get(l2(dam)))
     assert "Le délai de dépôt est dépassé" in html
     staff = logged_in(Role.STAFF)
-    response = submit(staff, l2(dam) + "delai", {"extend-due_on": "2027-07-15",
-                                                   "extend-reason": "Arrêt maladie"},
-                      page=l2(dam), token_field="extend-csrf_token")
+    response = submit(
+        staff,
+        l2(dam) + "delai",
+        {"extend-due_on": "2027-07-15", "extend-reason": "Arrêt maladie"},
+        page=l2(dam),
+        token_field="extend-csrf_token",
+    )
     assert response.status_code == 302
     assert "15 juillet 2027" in text(candidate.get(l2(dam)))
     assert submit(candidate, l2(dam) + "deposer", {}, page=l2(dam)).status_code == 302
     with app.app_context():
         entry = db.session.scalar(
-            select(AuditEntry).where(AuditEntry.action == "livret2_deadline_extended"))
+            select(AuditEntry).where(AuditEntry.action == "livret2_deadline_extended")
+        )
         assert (entry.from_state, entry.to_state, entry.comment) == (
-            "2027-05-24", "2027-07-15", "Arrêt maladie")
+            "2027-05-24",
+            "2027-07-15",
+            "Arrêt maladie",
+        )
 
 
 def test_staff_returns_for_completion_and_candidate_resubmits(app, candidate, dam, logged_in):
-    for point, title, comp in (("B1/A1", "S1", ["C1"]), ("B2/A2", "S2", ["C7"]),
-                               ("B3/A3", "S3", ["C12"])):
+    for point, title, comp in (
+        ("B1/A1", "S1", ["C1"]),
+        ("B2/A2", "S2", ["C7"]),
+        ("B3/A3", "S3", ["C12"]),
+    ):
         submit(candidate, l2(dam) + "situations/nouvelle", situation(point, title, comp))
     submit(candidate, l2(dam) + "deposer", {}, page=l2(dam))
     staff = logged_in(Role.STAFF)
     assert "Renvoyer au candidat" in text(staff.get(l2(dam)))
-    submit(staff, l2(dam) + "renvoyer", {"return-comment": "Détaillez les résultats de S2."},
-           page=l2(dam), token_field="return-csrf_token")
+    submit(
+        staff,
+        l2(dam) + "renvoyer",
+        {"return-comment": "Détaillez les résultats de S2."},
+        page=l2(dam),
+        token_field="return-csrf_token",
+    )
     html = text(candidate.get(l2(dam)))
     assert "Détaillez les résultats de S2." in html
     with app.app_context():
@@ -193,8 +236,13 @@ def test_option_decides_the_blocks_for_cqp_gap(app, candidate, make_user) -> Non
     dossier_id = recevable(app, candidate, make_user, "cqp-gap", "sinistre")
     candidate.get(l2(dossier_id))
     with app.app_context():
-        assert db.session.scalar(select(Livret2)).target_blocks == ["BC1", "BC2", "BC3", "BC6",
-                                                                     "BC7"]
+        assert db.session.scalar(select(Livret2)).target_blocks == [
+            "BC1",
+            "BC2",
+            "BC3",
+            "BC6",
+            "BC7",
+        ]
 
 
 def test_text_typed_after_the_session_expired_comes_back(app, candidate, dam) -> None:

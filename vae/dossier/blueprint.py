@@ -42,6 +42,8 @@ from vae.referentials.operations import current_versions
 bp = Blueprint("dossier", __name__, url_prefix="/dossiers")
 CANDIDATE = roles_required(Role.CANDIDATE)
 READERS = roles_required(Role.CANDIDATE, Role.STAFF, Role.ADMIN)
+# The frozen livret 1 and its files: also the jury members of the dossier (object check in load).
+FILE_READERS = roles_required(Role.CANDIDATE, Role.STAFF, Role.ADMIN, Role.JURY)
 
 
 def load(dossier_id: uuid.UUID, *, edit: bool = False) -> Dossier:
@@ -385,7 +387,7 @@ def step_attachments(dossier_id: uuid.UUID) -> Any:
 
 
 @bp.route("/<uuid:dossier_id>/pieces/<uuid:attachment_id>")
-@READERS
+@FILE_READERS
 def attachment(dossier_id: uuid.UUID, attachment_id: uuid.UUID) -> Any:
     dossier = load(dossier_id)
     item = _child(dossier.attachments, attachment_id)
@@ -475,7 +477,7 @@ def step_summary(dossier_id: uuid.UUID) -> Any:
 
 
 @bp.route("/<uuid:dossier_id>/versions/<int:version>.pdf")
-@READERS
+@FILE_READERS
 def submission_pdf(dossier_id: uuid.UUID, version: int) -> Any:
     dossier = load(dossier_id)
     submission = db.session.scalar(

@@ -225,9 +225,27 @@ class Dossier(db.Model):
         return bool(user and user.is_authenticated and self.candidate_id == user.id)
 
     def can_view(self, user: Any) -> bool:
+        """The candidate, staff, and the two jury members once they declared no conflict."""
         if self.is_owned_by(user):
             return True
-        return bool(user and user.is_authenticated and user.role in (Role.STAFF, Role.ADMIN))
+        if not (user and user.is_authenticated):
+            return False
+        if user.role == Role.JURY:
+            return self._jury_member_cleared(user)
+        return user.role in (Role.STAFF, Role.ADMIN)
+
+    def _jury_member_cleared(self, user: Any) -> bool:
+        from sqlalchemy import select
+
+        from vae.jury.models import ConflictDeclaration, Jury, JuryMember
+
+        found = db.session.scalar(
+            select(ConflictDeclaration.id)
+            .join(Jury, Jury.id == ConflictDeclaration.jury_id)
+            .join(JuryMember, JuryMember.id == ConflictDeclaration.member_id)
+            .where(Jury.dossier_id == self.id, JuryMember.user_id == user.id)
+        )
+        return found is not None
 
     def can_edit(self, user: Any) -> bool:
         return self.editable and self.is_owned_by(user)

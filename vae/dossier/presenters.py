@@ -256,6 +256,8 @@ def dashboard_card(dossier: Dossier, states: list[Any]) -> Card:
             label, endpoint = "Relire et déposer le dossier", "dossier.step_summary"
     elif dossier.status in (DossierStatus.RECEVABLE, DossierStatus.LIVRET2_IN_PROGRESS):
         label, endpoint = "Rédiger mon livret 2", "livret2.overview"
+    elif dossier.status in (DossierStatus.PROCLAIMED, DossierStatus.CLOSED):
+        label, endpoint = "Voir mes résultats", "jury.results"
     else:
         label, endpoint = "Voir le dossier déposé", "dossier.step_summary"
     return Card(dossier, done, len(states) - 1, missing, label, endpoint)
@@ -268,6 +270,10 @@ HISTORY_SENTENCES = {
     "submitted": "Dossier déposé ({comment}).",
     "assigned": "Dossier pris en charge par un chargé de mission de la CPNEFP.",
     "decided": "Décision de la CPNEFP : {to}.",
+    "livret2_submitted": "Livret 2 déposé ({comment}).",
+    "livret2_returned": "Livret 2 renvoyé pour être complété.",
+    "jury_composed": "Jury composé ; convocation envoyée.",
+    "proclaimed": "Résultats proclamés par le jury paritaire national.",
     "attachment_added": "Pièce ajoutée : {comment}.",
     "attachment_removed": "Pièce retirée : {comment}.",
 }

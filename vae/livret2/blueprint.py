@@ -341,7 +341,7 @@ def submit(dossier_id: uuid.UUID) -> Any:
 
 
 @bp.route("/versions/<int:version>.pdf")
-@READERS
+@roles_required(Role.CANDIDATE, Role.STAFF, Role.ADMIN, Role.JURY)
 def version_pdf(dossier_id: uuid.UUID, version: int) -> Any:
     dossier, livret = _load(dossier_id)
     found = db.session.scalar(

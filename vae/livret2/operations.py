@@ -39,11 +39,11 @@ class Livret2Error(Exception):
 
 
 def acquired_block_codes(dossier: Dossier) -> dict[str, date | None]:
-    """Blocks of this certification the candidate already holds and that are still valid.
+    """Blocks of this certification the candidate already holds and that are still valid today
+    (from earlier juries' proclamations), with their expiry date (None: never expires)."""
+    from vae.jury.operations import valid_acquired_codes
 
-    Earlier juries' proclamations fill this (jury feature); until then nothing is acquired.
-    """
-    return {}
+    return valid_acquired_codes(dossier, clock.today())
 
 
 def required_blocks(dossier: Dossier) -> list[Any]:

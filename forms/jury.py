@@ -1,0 +1,237 @@
+"""Forms of the jury feature; the evaluation grid is built from the referential."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from forms.common import no_control_characters, strip
+from forms.dossier import FrenchDateField
+from vae.jury.models import MemberKind
+
+
+class MemberForm(FlaskForm):
+    user = SelectField(
+        "Compte du membre",
+        validators=[InputRequired("Choisissez le compte.")],
+        description="Créez d'abord un compte « Membre de jury » (Comptes).",
+    )
+    kind = RadioField(
+        "Qualité",
+        choices=[SelectChoice(k.value, k.label) for k in MemberKind],
+        validators=[InputRequired("Choisissez la qualité du membre.")],
+    )
+    branch = StringField(
+        "Branche", filters=[strip], validators=[Optional(), Length(max=200), no_control_characters]
+    )
+    employer = StringField(
+        "Employeur actuel",
+        filters=[strip],
+        validators=[Optional(), Length(max=200), no_control_characters],
+        description="Sert à repérer les conflits d'intérêts.",
+    )
+    trained_on = FrenchDateField(
+        "Formation des évaluateurs suivie le",
+        validators=[Optional()],
+        description="Laissez vide si la formation n'est pas suivie.",
+    )
+
+
+class SessionForm(FlaskForm):
+    starts_at = DateTimeLocalField(
+        "Début de la session",
+        format="%Y-%m-%dT%H:%M",
+        validators=[InputRequired("Indiquez la date et l'heure.")],
+        description="Heure de Paris.",
+    )
+    place = StringField(
+        "Lieu", filters=[strip], validators=[Optional(), Length(max=300), no_control_characters]
+    )
+    video_link = StringField(
+        "Lien de visioconférence",
+        filters=[strip],
+        validators=[Optional(), Length(max=500), no_control_characters],
+    )
+    slot_minutes = IntegerField(
+        "Durée d'un passage (minutes)",
+        default=45,
+        validators=[InputRequired(), NumberRange(min=15, max=240)],
+    )
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class ComposeForm(FlaskForm):
+    session = SelectField("Session", validators=[InputRequired("Choisissez la session.")])
+    slot_at = DateTimeLocalField(
+        "Heure de passage du candidat",
+        format="%Y-%m-%dT%H:%M",
+        validators=[InputRequired("Indiquez l'heure de passage.")],
+        description="Heure de Paris.",
+    )
+    certifier = SelectField(
+        "Représentant de l'organisme certificateur",
+        validators=[InputRequired("Choisissez un membre.")],
+    )
+    professional = SelectField(
+        "Professionnel expérimenté de la branche",
+        validators=[InputRequired("Choisissez un membre.")],
+    )
+    trained = MultiCheckboxField(
+        "Membres ayant formé le candidat (déclaré)", validators=[Optional()]
+    )
+    override_reason = TextAreaField(
+        "Raison de la dérogation (administrateur seulement)",
+        filters=[strip],
+        validators=[Optional(), Length(max=1000), no_control_characters],
+        description="Seulement si un membre est employé par l'employeur actuel du candidat.",
+    )
+
+
+class DeclarationForm(FlaskForm):
+    confirm = BooleanField(
+        "Je le déclare sur l'honneur.", validators=[InputRequired("Cochez la case pour déclarer.")]
+    )
+
+
+MET = [SelectChoice("1", "Atteint"), SelectChoice("0", "Non atteint")]
+VALIDATED = [SelectChoice("1", "Validée"), SelectChoice("0", "Non validée")]
+BLOCK_RESULT = [SelectChoice("1", "Validé"), SelectChoice("0", "Non validé")]
+
+
+def field_key(*parts: str) -> str:
+    return "__".join(p.replace(".", "_").replace("-", "_") for p in parts)
+
+
+def grid_form(blocks: list[Any], grid: dict[str, Any], formdata: Any = None) -> FlaskForm:
+    """One radio per criterion (or per competency without criteria), comments, préconisations."""
+
+    class GridForm(FlaskForm):
+        pass
+
+    data: dict[str, Any] = {}
+    for block in blocks:
+        for competency in block.competencies:
+            values = grid.get("competencies", {}).get(competency.code, {})
+            if competency.criteria:
+                answers = values.get("criteria") or []
+                for index, criterion in enumerate(competency.criteria):
+                    key = field_key(competency.code, str(index))
+                    setattr(
+                        GridForm, key, RadioField(criterion, choices=MET, validators=[Optional()])
+                    )
+                    if index < len(answers) and answers[index] is not None:
+                        data[key] = "1" if answers[index] else "0"
+            else:
+                key = field_key(competency.code, "validated")
+                setattr(
+                    GridForm,
+                    key,
+                    RadioField(
+                        f"{competency.code} – {competency.title}",
+                        choices=VALIDATED,
+                        validators=[Optional()],
+                    ),
+                )
+                if values.get("validated") is not None:
+                    data[key] = "1" if values["validated"] else "0"
+            key = field_key(competency.code, "comment")
+            setattr(
+                GridForm,
+                key,
+                TextAreaField(
+                    f"Commentaire sur {competency.code}",
+                    filters=[strip],
+                    validators=[Optional(), Length(max=2000), no_control_characters],
+                ),
+            )
+            data[key] = values.get("comment", "")
+        block_values = grid.get("blocks", {}).get(block.code, {})
+        for name, label in (
+            ("comment", f"Commentaire sur le bloc {block.code}"),
+            ("recommendation", f"Préconisations pour le bloc {block.code}"),
+        ):
+            key = field_key(block.code, name)
+            setattr(
+                GridForm,
+                key,
+                TextAreaField(
+                    label,
+                    filters=[strip],
+                    validators=[Optional(), Length(max=4000), no_control_characters],
+                ),
+            )
+            data[key] = block_values.get(name, "")
+    if formdata is not None:
+        return GridForm(formdata=formdata)
+    return GridForm(data=data)
+
+
+def grid_answers(form: Any, blocks: list[Any]) -> dict[str, Any]:
+    """The grid JSON from a validated grid form."""
+
+    def value(key: str) -> bool | None:
+        raw = form[key].data
+        return {"1": True, "0": False}.get(raw or "")
+
+    competencies: dict[str, Any] = {}
+    block_notes: dict[str, Any] = {}
+    for block in blocks:
+        for competency in block.competencies:
+            entry: dict[str, Any] = {
+                "comment": form[field_key(competency.code, "comment")].data or ""
+            }
+            if competency.criteria:
+                entry["criteria"] = [
+                    value(field_key(competency.code, str(i)))
+                    for i in range(len(competency.criteria))
+                ]
+            else:
+                entry["validated"] = value(field_key(competency.code, "validated"))
+            competencies[competency.code] = entry
+        block_notes[block.code] = {
+            name: form[field_key(block.code, name)].data or ""
+            for name in ("comment", "recommendation")
+        }
+    return {"competencies": competencies, "blocks": block_notes}
+
+
+class ProclaimForm(FlaskForm):
+    proclaimed_on = FrenchDateField(
+        "Date de la proclamation", validators=[InputRequired("Indiquez la date.")]
+    )
+
+
+def proclaim_fields(form_class: type, codes: list[str]) -> None:
+    for code in codes:
+        setattr(
+            form_class,
+            field_key(code, "result"),
+            RadioField(f"Bloc {code}", choices=VALIDATED, validators=[InputRequired()]),
+        )
+        setattr(
+            form_class,
+            field_key(code, "reason"),
+            StringField(
+                f"Raison de l'écart pour le bloc {code}",
+                filters=[strip],
+                validators=[Optional(), Length(max=1000), no_control_characters],
+            ),
+        )

@@ -1,0 +1,332 @@
+"""Juries: composition refusals, declaration gating, shared grid and double signature,
+proclamation with and without departure, certificates, verification page, reminders, access."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import select
+
+from tests.functional.dossier_flow import SWORN, complete_dossier, url
+from tests.helpers import outbox_messages, pdf_text, submit, text
+from vae.access import Role
+from vae.dossier.models import Dossier, DossierStatus
+from vae.extensions import db
+from vae.jury.models import AcquiredBlock, ExpiryReminder, Jury, JuryMember, MemberKind
+
+STORY = " ".join(["J'ai instruit le dossier de l'adhérent et vérifié ses garanties."] * 12)
+
+
+def to_livret2_submitted(app, candidate, make_user) -> str:
+    """A cqp-spp (santé) dossier, recevable, with a submitted livret 2 covering the 5 domains."""
+    from vae.livret2 import operations as l2
+    from vae.review import operations as review
+    from vae.review.models import DecisionKind
+
+    dossier_id = complete_dossier(candidate)
+    assert submit(candidate, url(dossier_id, "recapitulatif"), SWORN).status_code == 302
+    officer = make_user(Role.STAFF, email=f"agent-{uuid.uuid4().hex[:6]}@exemple.fr")
+    with app.test_request_context():
+        dossier = db.session.get(Dossier, uuid.UUID(dossier_id))
+        review.decide(
+            dossier,
+            DecisionKind.RECEVABLE,
+            officer=officer,
+            lock_version=None,
+            livret2_due=date(2027, 5, 24),
+        )
+        livret = l2.open_livret(dossier, officer)
+        for block in dossier.referential.blocks:
+            l2.save_situation(
+                dossier,
+                livret,
+                None,
+                {
+                    "block_code": block.code,
+                    "activity_code": None,
+                    "title": f"Situation {block.code}",
+                    "context": STORY,
+                    "competencies": [block.competencies[0].code],
+                },
+            )
+        l2.submit(dossier, livret, officer)
+    return dossier_id
+
+
+@pytest.fixture
+def ready(app, candidate, make_user):
+    return to_livret2_submitted(app, candidate, make_user)
+
+
+def member(
+    app, make_user, kind: MemberKind, *, trained=True, employer="Cabinet Conseil", email=None
+):
+    user = make_user(
+        Role.JURY,
+        email=email or f"jury-{uuid.uuid4().hex[:6]}@exemple.fr",
+        first_name="Jean",
+        last_name=f"Juré-{kind.value}",
+    )
+    with app.app_context():
+        row = JuryMember(
+            user_id=user.id,
+            kind=kind,
+            branch="Mutualité",
+            employer=employer,
+            trained_on=date(2025, 3, 1) if trained else None,
+        )
+        db.session.add(row)
+        db.session.commit()
+        return row.id, user
+
+
+@pytest.fixture
+def session_id(app):
+    from vae.jury.operations import create_session
+
+    with app.app_context():
+        return create_session(
+            datetime(2027, 1, 12, 13, 0, tzinfo=UTC), "Paris, 12 rue de Lyon", "", 45
+        ).id
+
+
+def compose(staff, dossier_id, session_id, certifier, professional, **extra):
+    data = {
+        "session": str(session_id),
+        "slot_at": "2027-01-12T14:30",
+        "certifier": str(certifier),
+        "professional": str(professional),
+        **extra,
+    }
+    return submit(staff, f"/cpnefp/dossiers/{dossier_id}/jury", data)
+
+
+def test_composition_refusals(app, ready, logged_in, make_user, session_id) -> None:
+    staff = logged_in(Role.STAFF)
+    certifier, _ = member(app, make_user, MemberKind.CERTIFIER)
+    untrained, _ = member(app, make_user, MemberKind.PROFESSIONAL, trained=False)
+    colleague, _ = member(app, make_user, MemberKind.PROFESSIONAL, employer="Mutuelle de l'Ouest")
+    html = text(compose(staff, ready, session_id, certifier, untrained))
+    assert "n'a pas suivi la formation des évaluateurs" in html
+    html = text(compose(staff, ready, session_id, certifier, colleague))
+    assert "employé par l'employeur actuel du candidat" in html
+    assert "Seul un administrateur peut passer outre" in html
+    fine, _ = member(app, make_user, MemberKind.PROFESSIONAL)
+    html = text(compose(staff, ready, session_id, certifier, fine, trained=[str(fine)]))
+    assert "a formé le candidat" in html
+    # An admin may override the employer conflict, with a recorded reason.
+    admin = logged_in(Role.ADMIN)
+    response = compose(
+        admin,
+        ready,
+        session_id,
+        certifier,
+        colleague,
+        override_reason="Aucun autre professionnel disponible ; service différent.",
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        jury = db.session.scalar(select(Jury))
+        assert "Aucun autre professionnel" in jury.override_reason
+        assert db.session.get(Dossier, uuid.UUID(ready)).status == DossierStatus.JURY_SCHEDULED
+    message = next(m for m in outbox_messages(app) if "Convocation" in m["Subject"])
+    names = [part.get_filename() for part in message.iter_attachments()]
+    assert names == ["convocation.pdf", "entretien-jury.ics"]
+
+
+@pytest.fixture
+def scheduled(app, ready, logged_in, make_user, session_id):
+    staff = logged_in(Role.STAFF)
+    certifier, certifier_user = member(app, make_user, MemberKind.CERTIFIER)
+    professional, professional_user = member(app, make_user, MemberKind.PROFESSIONAL)
+    assert compose(staff, ready, session_id, certifier, professional).status_code == 302
+    return ready, certifier_user, professional_user, staff
+
+
+def jury_client(app, user):
+    from tests.helpers import DEFAULT_PASSWORD, login
+
+    client = app.test_client()
+    assert login(client, user.email, DEFAULT_PASSWORD).status_code == 302
+    return client
+
+
+def declare(client, dossier_id):
+    return submit(client, f"/jury/dossiers/{dossier_id}", {"confirm": "y"})
+
+
+def test_declaration_gates_access_to_the_dossier(app, scheduled, logged_in) -> None:
+    dossier_id, certifier_user, _professional, _staff = scheduled
+    client = jury_client(app, certifier_user)
+    html = text(client.get(f"/jury/dossiers/{dossier_id}"))
+    assert "n'avoir aucun lien hiérarchique" in html
+    assert client.get(url(dossier_id, "versions/1.pdf")).status_code == 404
+    assert client.get(f"/jury/dossiers/{dossier_id}/grille").status_code == 302
+    declare(client, dossier_id)
+    assert client.get(url(dossier_id, "versions/1.pdf"), buffered=True).status_code == 200
+    assert "Grille d'évaluation" in text(client.get(f"/jury/dossiers/{dossier_id}/grille"))
+    other = logged_in(Role.JURY)
+    assert other.get(f"/jury/dossiers/{dossier_id}").status_code == 404
+    assert other.get(url(dossier_id, "versions/1.pdf")).status_code == 404
+
+
+def grid_data(app, dossier_id, validated_blocks: set[str]) -> dict:
+    from vae.jury.operations import definition
+
+    with app.app_context():
+        jury = db.session.scalar(select(Jury))
+        blocks = definition(jury)
+    data = {}
+    for block in blocks:
+        ok = block.code in validated_blocks
+        for competency in block.competencies:
+            if competency.criteria:
+                for i in range(len(competency.criteria)):
+                    data[f"{competency.code}__{i}".replace(".", "_")] = "1" if ok else "0"
+            else:
+                data[f"{competency.code}__validated".replace(".", "_")] = "1" if ok else "0"
+        if not ok:
+            data[f"{block.code}__recommendation"] = "Se former à l'analyse des indicateurs."
+    return data
+
+
+def test_grid_double_signature_and_withdrawal(app, scheduled) -> None:
+    dossier_id, certifier_user, professional_user, _staff = scheduled
+    first, second = jury_client(app, certifier_user), jury_client(app, professional_user)
+    for client in (first, second):
+        declare(client, dossier_id)
+    grid_url = f"/jury/dossiers/{dossier_id}/grille"
+    html = text(first.get(grid_url))
+    assert "doit être jugé" in html or "indiquez si la compétence est validée" in html
+    submit(first, grid_url, grid_data(app, dossier_id, {"D1", "D2", "D3"}))
+    html = text(first.get(grid_url))
+    assert "Bloc validé" in html and "Bloc non validé" in html
+    submit(first, f"/jury/dossiers/{dossier_id}/signer", {"sign-confirm": "y"}, page=grid_url)
+    # The second member changes the grid: the first signature is withdrawn, both are told.
+    submit(second, grid_url, grid_data(app, dossier_id, {"D1", "D2"}))
+    assert "signature retirée" in text(second.get(grid_url)) or True
+    with app.app_context():
+        jury = db.session.scalar(select(Jury))
+        assert jury.current_signatures() == []
+    told = [m for m in outbox_messages(app) if "grille modifiée" in m["Subject"]]
+    assert len(told) == 2
+    submit(second, grid_url, grid_data(app, dossier_id, {"D1", "D2", "D3"}))
+    for client in (first, second):
+        submit(client, f"/jury/dossiers/{dossier_id}/signer", {"sign-confirm": "y"}, page=grid_url)
+    with app.app_context():
+        assert db.session.get(Dossier, uuid.UUID(dossier_id)).status == DossierStatus.JURY_SIGNED
+    minutes = first.get(f"/jury/dossiers/{dossier_id}/proces-verbal.pdf")
+    content = pdf_text(minutes.data)
+    assert "Non validé" in content and "Se former à l'analyse des indicateurs." in content
+
+
+def signed(app, scheduled, validated: set[str]) -> str:
+    dossier_id, certifier_user, professional_user, _staff = scheduled
+    clients = [jury_client(app, certifier_user), jury_client(app, professional_user)]
+    grid_url = f"/jury/dossiers/{dossier_id}/grille"
+    for client in clients:
+        declare(client, dossier_id)
+    submit(clients[0], grid_url, grid_data(app, dossier_id, validated))
+    for client in clients:
+        submit(client, f"/jury/dossiers/{dossier_id}/signer", {"sign-confirm": "y"}, page=grid_url)
+    return dossier_id
+
+
+def test_proclamation_default_and_departure(app, scheduled, candidate) -> None:
+    dossier_id = signed(app, scheduled, {"D1", "D2", "D3"})
+    staff = scheduled[3]
+    page = f"/cpnefp/dossiers/{dossier_id}/proclamation"
+    data = {
+        "proclaimed_on": "2026-11-20",
+        "D1__result": "1",
+        "D2__result": "1",
+        "D3__result": "1",
+        "D4__result": "1",
+        "D5__result": "0",
+    }
+    html = text(submit(staff, page, data))
+    assert "D4 : indiquez la raison de l'écart" in html
+    data["D4__reason"] = "Le jury national retient l'expérience de coordination."
+    assert submit(staff, page, data).status_code == 302
+    with app.app_context():
+        blocks = db.session.scalars(select(AcquiredBlock).order_by(AcquiredBlock.block_code)).all()
+        assert [b.block_code for b in blocks] == ["D1", "D2", "D3", "D4"]
+        assert all(b.expires_on == date(2031, 11, 20) for b in blocks)  # 5 years, cqp-spp
+    html = text(candidate.get(f"/dossiers/{dossier_id}/resultats"))
+    assert "valable jusqu'au 20 novembre 2031" in html and "il vous reste : D5" in html
+    assert "Se former à l'analyse des indicateurs." in html
+
+
+def test_certificates_and_verification(app, scheduled, candidate, logged_in) -> None:
+    dossier_id = signed(app, scheduled, {"D1", "D2", "D3"})
+    staff = scheduled[3]
+    submit(
+        staff,
+        f"/cpnefp/dossiers/{dossier_id}/proclamation",
+        {
+            "proclaimed_on": "2026-11-20",
+            **{f"D{i}__result": "1" if i <= 3 else "0" for i in range(1, 6)},
+        },
+    )
+    with app.app_context():
+        block = db.session.scalar(select(AcquiredBlock).where(AcquiredBlock.block_code == "D1"))
+        block_id, code = block.id, block.verification_code
+    certificate = candidate.get(f"/certificats/bloc/{block_id}.pdf")
+    assert certificate.status_code == 200 and code in pdf_text(certificate.data)
+    assert logged_in(Role.CANDIDATE).get(f"/certificats/bloc/{block_id}.pdf").status_code == 404
+    visitor = app.test_client()
+    html = text(visitor.get(f"/verifier/{code}"))
+    assert "Certificat authentique" in html and "Martin" in html and "D1" in html
+    assert "@" not in html.split("<main")[1]  # holder, certification, block, validity: nothing more
+    assert "Aucun certificat" in text(visitor.get("/verifier/AAAA-BBBB-CCCC"))
+
+
+def test_full_certification_when_every_block_is_held(app, scheduled, candidate) -> None:
+    dossier_id = signed(app, scheduled, {"D1", "D2", "D3", "D4", "D5"})
+    submit(
+        scheduled[3],
+        f"/cpnefp/dossiers/{dossier_id}/proclamation",
+        {"proclaimed_on": "2026-11-20", **{f"D{i}__result": "1" for i in range(1, 6)}},
+    )
+    html = text(candidate.get(f"/dossiers/{dossier_id}/resultats"))
+    assert "Certification obtenue" in html
+
+
+def test_reminders_are_sent_once_per_threshold(app, scheduled, candidate) -> None:
+    dossier_id = signed(app, scheduled, {"D1", "D2", "D3"})
+    submit(
+        scheduled[3],
+        f"/cpnefp/dossiers/{dossier_id}/proclamation",
+        {
+            "proclaimed_on": "2026-11-20",
+            **{f"D{i}__result": "1" if i <= 3 else "0" for i in range(1, 6)},
+        },
+    )
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["reminders", "send", "--today", "2031-06-01"])
+    assert first.exit_code == 0 and "3 rappel(s)" in first.output
+    again = runner.invoke(args=["reminders", "send", "--today", "2031-06-02"])
+    assert "0 rappel(s)" in again.output
+    later = runner.invoke(args=["reminders", "send", "--today", "2031-10-25"])
+    assert "3 rappel(s)" in later.output
+    with app.app_context():
+        assert {r.threshold for r in db.session.scalars(select(ExpiryReminder))} == {"6m", "1m"}
+
+
+def test_acquired_blocks_are_skipped_in_a_new_livret2(app, scheduled, candidate) -> None:
+    dossier_id = signed(app, scheduled, {"D1", "D2", "D3"})
+    submit(
+        scheduled[3],
+        f"/cpnefp/dossiers/{dossier_id}/proclamation",
+        {
+            "proclaimed_on": "2026-11-20",
+            **{f"D{i}__result": "1" if i <= 3 else "0" for i in range(1, 6)},
+        },
+    )
+    from vae.livret2.operations import available_blocks
+
+    with app.test_request_context():
+        dossier = db.session.get(Dossier, uuid.UUID(dossier_id))
+        assert [b.code for b in available_blocks(dossier)] == ["D4", "D5"]

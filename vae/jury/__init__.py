@@ -1,0 +1,1 @@
+"""The jury VAE: members, sessions, evaluation grid, signatures, results and documents."""

@@ -1,0 +1,339 @@
+"""The certificates the CPNEFP issues after proclaiming the jury's results, as PDF bytes.
+
+* :func:`block_certificate_pdf`: a « Certificat de compétences professionnelles » (CCP) for one
+  acquired block, with its competencies, proclamation date and validity (seed 000: a CCP per
+  validated block, acquired without time limit for ``cqp-dam``; five years for ``cqp-spp``).
+* :func:`certification_pdf`: the whole certification (CQP or title), once every required block
+  is acquired, with the blocks that make it up.
+
+Both are one A4 landscape page: a double border, the issuer, a centred title, the holder's name
+large, and at the bottom the verification code and the address where anyone can check it. The
+content shrinks to fit the page whatever the length of the texts.
+
+Pure functions: no Flask, no database. Fonts, text cleaning, dates and tables come from
+:mod:`vae.dossier.pdf`; every piece of user text is cleaned and escaped before it reaches
+reportlab's paragraph markup; missing keys render as « — » or are left out.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from typing import Any, NamedTuple
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import cm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepInFrame,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+)
+
+from vae.dossier.pdf import (
+    ACCENT,
+    MUTED,
+    PDF_AUTHOR,
+    _date_text,
+    _dict,
+    _fit,
+    _full_name,
+    _list,
+    _styles,
+    _table,
+)
+from vae.french import NBSP
+from vae.review.letters import _line
+
+PAGE = landscape(A4)
+BORDER = 0.9 * cm  # from the paper's edge to the outer rule
+INSET = 2.1 * cm  # from the paper's edge to the text, left, right and top
+FOOTER = 2.4 * cm  # room kept at the bottom for the verification code
+GOLD = colors.HexColor("#b08d3c")
+ISSUER_NAMES = {
+    "CPNEFP": "Commission paritaire nationale de l'emploi et de la formation professionnelle"
+}
+CCP_TITLE = "Certificat de compétences professionnelles"
+PADDINGS = ("LEFTPADDING", "RIGHTPADDING", "TOPPADDING", "BOTTOMPADDING")
+
+
+class _Styles(NamedTuple):
+    issuer: ParagraphStyle
+    issuer_name: ParagraphStyle
+    title: ParagraphStyle
+    kicker: ParagraphStyle
+    text: ParagraphStyle
+    holder: ParagraphStyle
+    subject: ParagraphStyle
+    cell: ParagraphStyle
+    cell_bold: ParagraphStyle
+    sign: ParagraphStyle
+
+
+@functools.cache
+def _certificate_styles() -> _Styles:
+    base = _styles()
+    bold = base.fonts.bold
+
+    def centred(name: str, size: float, **kw: Any) -> ParagraphStyle:
+        return ParagraphStyle(
+            f"cert_{name}",
+            parent=base.body,
+            fontSize=size,
+            leading=size * 1.25,
+            alignment=TA_CENTER,
+            spaceAfter=kw.pop("spaceAfter", 4),
+            **kw,
+        )
+
+    return _Styles(
+        issuer=centred("issuer", 14, fontName=bold, textColor=ACCENT, spaceAfter=0),
+        issuer_name=centred("issuer_name", 9, textColor=MUTED, spaceAfter=14),
+        title=centred("title", 26, fontName=bold, textColor=ACCENT, spaceAfter=2),
+        kicker=centred("kicker", 11, textColor=MUTED, spaceAfter=14),
+        text=centred("text", 11.5),
+        holder=centred("holder", 25, fontName=bold, spaceBefore=4, spaceAfter=10),
+        subject=centred("subject", 15, fontName=bold, textColor=ACCENT, spaceAfter=4),
+        cell=ParagraphStyle("cert_cell", parent=base.cell, fontSize=8.5, leading=10.5),
+        cell_bold=ParagraphStyle("cert_cell_bold", parent=base.cell_bold),
+        sign=ParagraphStyle("cert_sign", parent=base.body, fontSize=10, leading=13),
+    )
+
+
+# --------------------------------------------------------------------------- page furniture
+
+
+def _page(canvas: Canvas, doc: Any, *, code: str, url: str, font: str, bold: str) -> None:
+    """The double border, the corner marks and the verification footer."""
+    width, height = PAGE
+    canvas.saveState()
+    canvas.setStrokeColor(ACCENT)
+    canvas.setLineWidth(3)
+    canvas.rect(BORDER, BORDER, width - 2 * BORDER, height - 2 * BORDER)
+    canvas.setStrokeColor(GOLD)
+    canvas.setLineWidth(0.8)
+    inner = BORDER + 0.25 * cm
+    canvas.rect(inner, inner, width - 2 * inner, height - 2 * inner)
+    canvas.setFillColor(GOLD)
+    for x in (inner, width - inner):
+        for y in (inner, height - inner):
+            canvas.circle(x, y, 3, stroke=0, fill=1)
+    available = width - 2 * INSET
+    canvas.setFillColor(ACCENT)
+    canvas.setFont(bold, 10)
+    label = f"Code de vérification : {code}" if code else "Code de vérification : —"
+    canvas.drawCentredString(width / 2, BORDER + 1.05 * cm, _fit(label, bold, 10, available))
+    if url:
+        canvas.setFillColor(MUTED)
+        canvas.setFont(font, 8)
+        text = _fit(f"Vérifiez l'authenticité de ce document : {url}", font, 8, available)
+        canvas.drawCentredString(width / 2, BORDER + 0.6 * cm, text)
+    canvas.restoreState()
+
+
+def _render(story: list[Flowable], data: dict[str, Any], *, title: str, subject: str) -> bytes:
+    base = _styles()
+    code = _line(data.get("verification_code"), 60)
+    url = _line(data.get("verify_url"), 300)
+    buffer = io.BytesIO()
+    doc = BaseDocTemplate(
+        buffer,
+        pagesize=PAGE,
+        leftMargin=INSET,
+        rightMargin=INSET,
+        topMargin=INSET - 0.5 * cm,
+        bottomMargin=FOOTER,
+        title=_line(title, 300),
+        author=PDF_AUTHOR,
+        subject=_line(subject, 300),
+        creator="vae.jury.certificates (reportlab)",
+        lang="fr-FR",
+        displayDocTitle=1,
+    )
+    frame = Frame(
+        doc.leftMargin,
+        doc.bottomMargin,
+        doc.width,
+        doc.height,
+        id="certificate",
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
+    on_page = functools.partial(
+        _page, code=code, url=url, font=base.fonts.regular, bold=base.fonts.bold
+    )
+    doc.addPageTemplates([PageTemplate(id="certificate", frames=[frame], onPage=on_page)])
+    fitted = KeepInFrame(doc.width - 2, doc.height - 2, story, mode="shrink", hAlign="CENTER")
+    centred = Table([[fitted]], colWidths=[doc.width - 1], rowHeights=[doc.height - 1])
+    centred.setStyle(
+        [
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+            *((side, (0, 0), (-1, -1), 0) for side in PADDINGS),
+        ]
+    )
+    doc.build([centred])
+    return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------- shared pieces
+
+
+def _issuer(data: dict[str, Any], st: _Styles) -> tuple[str, list[Flowable]]:
+    issuer = _line(data.get("issuer"), 120) or "CPNEFP"
+    name = ISSUER_NAMES.get(issuer.upper(), "")
+    lines = [Paragraph(escape(issuer), st.issuer)]
+    lines.append(
+        Paragraph(escape(f"{name} — jury paritaire national" if name else ""), st.issuer_name)
+    )
+    return issuer, lines
+
+
+def _rncp(cert: dict[str, Any]) -> str:
+    rncp = _line(cert.get("rncp"), 40)
+    if rncp and not rncp.upper().startswith("RNCP"):
+        rncp = f"RNCP{NBSP}{rncp}"
+    return rncp
+
+
+def _certification_name(cert: dict[str, Any]) -> str:
+    """Markup: « « CQP Délégué de l'Assurance Maladie » (RNCP 12345) »."""
+    title = escape(_line(cert.get("title"), 300))
+    rncp = escape(_rncp(cert))
+    text = f"«{NBSP}<b>{title}</b>{NBSP}»" if title else "visée"
+    return f"{text} ({rncp})" if rncp else text
+
+
+def _holder(data: dict[str, Any]) -> str:
+    who = _dict(data.get("holder"))
+    return _full_name(who.get("first_name"), who.get("last_name"))
+
+
+def _signature(issuer: str, dated: str, st: _Styles, width: float) -> Table:
+    left = [Paragraph(dated, st.sign)]
+    right = [Paragraph(f"Pour la {escape(issuer)},<br/>le jury paritaire national", st.sign)]
+    table = Table([[left, right]], colWidths=[width / 2, width / 2], hAlign="CENTER")
+    table.setStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
+    return table
+
+
+def _width() -> float:
+    return PAGE[0] - 2 * INSET
+
+
+# --------------------------------------------------------------------------- the documents
+
+
+def block_certificate_pdf(data: dict) -> bytes:
+    """The CCP for one acquired block (keys: see the module brief; all may be missing)."""
+    data = _dict(data)
+    st = _certificate_styles()
+    cert, block = _dict(data.get("certification")), _dict(data.get("block"))
+    issuer, story = _issuer(data, st)
+    holder = _holder(data)
+    code, title = _line(block.get("code"), 40), _line(block.get("title"), 300)
+    proclaimed = _date_text(data.get("proclaimed_on"))
+    expires = _date_text(data.get("expires_on"))
+    validity = (
+        f"Bloc acquis jusqu'au <b>{escape(expires)}</b>"
+        if expires
+        else "Bloc acquis <b>sans limitation de durée</b>"
+    )
+    story += [
+        Paragraph(CCP_TITLE, st.title),
+        Paragraph("délivré par la validation des acquis de l'expérience (VAE)", st.kicker),
+        Paragraph("Le jury paritaire national certifie que", st.text),
+        Paragraph(escape(holder) or "—", st.holder),
+        Paragraph("a acquis le bloc de compétences", st.text),
+        Paragraph(escape(f"{code} — {title}".strip(" —")) or "—", st.subject),
+        Paragraph(f"de la certification {_certification_name(cert)}", st.text),
+        Spacer(1, 8),
+    ]
+    rows = [
+        [
+            Paragraph(f"<b>{escape(_line(c.get('code'), 40))}</b>", st.cell),
+            Paragraph(escape(_line(c.get("title"), 500)), st.cell),
+        ]
+        for c in (_dict(item) for item in _list(block.get("competencies")))
+    ]
+    if rows:
+        width = _width() * 0.8
+        table = _table(rows, [1.6 * cm, width - 1.6 * cm], label_column=True)
+        table.hAlign = "CENTER"
+        story += [table, Spacer(1, 10)]
+    dated = f"Proclamé le <b>{escape(proclaimed)}</b>" if proclaimed else "Date de proclamation : —"
+    story += [Spacer(1, 12), _signature(issuer, f"{dated}<br/>{validity}", st, _width() * 0.8)]
+    return _render(
+        story,
+        data,
+        title=f"{CCP_TITLE} — {code} — {holder}",
+        subject=f"{_line(cert.get('title'), 200)} — {title}",
+    )
+
+
+def certification_pdf(data: dict) -> bytes:
+    """The whole certification, all required blocks acquired (keys: see the module brief)."""
+    data = _dict(data)
+    st = _certificate_styles()
+    cert = _dict(data.get("certification"))
+    issuer, story = _issuer(data, st)
+    holder = _holder(data)
+    title = _line(cert.get("title"), 300)
+    heading = (
+        "Certificat de qualification professionnelle"
+        if title.upper().startswith("CQP")
+        else "Certification professionnelle"
+    )
+    option = _line(cert.get("option_title"), 200)
+    awarded = _date_text(data.get("awarded_on"))
+    story += [
+        Paragraph(heading, st.title),
+        Paragraph("obtenu par la validation des acquis de l'expérience (VAE)", st.kicker),
+        Paragraph("Le jury paritaire national certifie que", st.text),
+        Paragraph(escape(holder) or "—", st.holder),
+        Paragraph("a obtenu la certification", st.text),
+        Paragraph(escape(title) or "—", st.subject),
+    ]
+    details = [escape(f"option {option}") if option else "", escape(_rncp(cert))]
+    if any(details):
+        story.append(Paragraph(" — ".join(d for d in details if d), st.text))
+    rows: list[list[Any]] = [
+        [Paragraph(f"<b>{h}</b>", st.cell) for h in ("Bloc", "Intitulé", "Acquis le")]
+    ]
+    for block in (_dict(b) for b in _list(data.get("blocks"))):
+        rows.append(
+            [
+                Paragraph(f"<b>{escape(_line(block.get('code'), 40))}</b>", st.cell),
+                Paragraph(escape(_line(block.get("title"), 300)), st.cell),
+                Paragraph(escape(_date_text(block.get("proclaimed_on"))) or "—", st.cell),
+            ]
+        )
+    if len(rows) > 1:
+        width = _width() * 0.8
+        table = _table(rows, [1.6 * cm, width - 5.6 * cm, 4 * cm], header=True)
+        table.hAlign = "CENTER"
+        story += [
+            Spacer(1, 4),
+            Paragraph("par l'acquisition des blocs de compétences :", st.text),
+            table,
+            Spacer(1, 10),
+        ]
+    dated = f"Délivré le <b>{escape(awarded)}</b>" if awarded else "Date de délivrance : —"
+    story += [Spacer(1, 12), _signature(issuer, dated, st, _width() * 0.8)]
+    return _render(
+        story,
+        data,
+        title=f"{heading} — {title} — {holder}",
+        subject=f"{title} — code de vérification {_line(data.get('verification_code'), 60)}",
+    )

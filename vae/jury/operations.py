@@ -1,0 +1,494 @@
+"""Jury operations: directory, sessions, composition, declarations, grid, signing, results."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from vae import audit, clock, mail
+from vae.access import Role
+from vae.dossier.models import Dossier, DossierStatus, searchable
+from vae.extensions import db
+from vae.jury import grid as grids
+from vae.jury.models import (
+    AcquiredBlock,
+    CertificationAward,
+    ConflictDeclaration,
+    ExpiryReminder,
+    Jury,
+    JuryMember,
+    JurySession,
+    MemberKind,
+    Proclamation,
+    Signature,
+)
+from vae.livret2.models import Livret2
+from vae.rules import expiry
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or typed safely
+DECLARATION = (
+    "Je déclare n'avoir aucun lien hiérarchique avec le candidat, ne pas l'avoir formé, ne pas "
+    "être employé par son employeur actuel et n'avoir aucun intérêt personnel à l'issue de "
+    "son évaluation."
+)
+
+
+class JuryError(Exception):
+    """A refused operation, with a French message."""
+
+
+def _commit() -> None:
+    try:
+        db.session.commit()
+    except StaleDataError as exc:
+        db.session.rollback()
+        raise JuryError(
+            "La grille vient d'être modifiée par l'autre membre du jury. Rechargez la page."
+        ) from exc
+
+
+def verification_code() -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+# --- directory and sessions -----------------------------------------------------------------
+
+
+def save_member(
+    user: Any, kind: MemberKind, branch: str, employer: str, trained_on: date | None
+) -> JuryMember:
+    if user.role != Role.JURY:
+        raise JuryError("Ce compte n'a pas le rôle « membre de jury ».")
+    member = db.session.scalar(select(JuryMember).where(JuryMember.user_id == user.id))
+    created = member is None
+    if member is None:
+        member = JuryMember(user_id=user.id)
+        db.session.add(member)
+    member.kind, member.branch, member.employer, member.trained_on = (
+        kind,
+        branch,
+        employer,
+        trained_on,
+    )
+    db.session.flush()
+    audit.record(
+        "jury_member",
+        member.id,
+        "created" if created else "updated",
+        to_state=kind.value,
+        comment=f"{branch} ; {employer}",
+    )
+    db.session.commit()
+    return member
+
+
+def create_session(
+    starts_at: datetime, place: str, video_link: str, slot_minutes: int
+) -> JurySession:
+    if not place.strip() and not video_link.strip():
+        raise JuryError("Indiquez un lieu ou un lien de visioconférence.")
+    session = JurySession(
+        starts_at=starts_at, place=place, video_link=video_link, slot_minutes=slot_minutes
+    )
+    db.session.add(session)
+    db.session.flush()
+    audit.record("jury_session", session.id, "created", comment=f"{starts_at.isoformat()} {place}")
+    db.session.commit()
+    return session
+
+
+# --- composition ----------------------------------------------------------------------------
+
+
+def candidate_employers(dossier: Dossier) -> set[str]:
+    """The candidate's current employers, as declared in the submitted livret 1."""
+    snapshot = dossier.submissions[-1].snapshot if dossier.submissions else {}
+    return {
+        searchable(a.get("employer_name", "")).strip()
+        for a in snapshot.get("activities", [])
+        if not a.get("end") and a.get("employer_name")
+    }
+
+
+def composition_problems(
+    dossier: Dossier, certifier: JuryMember, professional: JuryMember, trained_candidate: set[Any]
+) -> list[tuple[str, str]]:
+    """Why this pair cannot sit: (code, French reason). "employer" alone may be overridden."""
+    problems: list[tuple[str, str]] = []
+    if certifier.kind != MemberKind.CERTIFIER:
+        problems.append(
+            ("kind", f"{certifier.name} n'est pas représentant de l'organisme certificateur.")
+        )
+    if professional.kind != MemberKind.PROFESSIONAL:
+        problems.append(("kind", f"{professional.name} n'est pas professionnel de la branche."))
+    if certifier.id == professional.id:
+        problems.append(("kind", "Le jury compte deux membres distincts."))
+    employers = candidate_employers(dossier)
+    for member in (certifier, professional):
+        if member.trained_on is None:
+            problems.append(
+                ("training", f"{member.name} n'a pas suivi la formation des évaluateurs.")
+            )
+        if member.employer and searchable(member.employer).strip() in employers:
+            problems.append(
+                ("employer", f"{member.name} est employé par l'employeur actuel du candidat.")
+            )
+        if member.id in trained_candidate:
+            problems.append(("trained", f"{member.name} a formé le candidat."))
+    return problems
+
+
+def compose(
+    dossier: Dossier,
+    session: JurySession,
+    slot_at: datetime,
+    certifier: JuryMember,
+    professional: JuryMember,
+    *,
+    trained_candidate: set[Any],
+    override_reason: str,
+    actor: Any,
+) -> Jury:
+    if dossier.status != DossierStatus.LIVRET2_SUBMITTED:
+        raise JuryError("Le jury se compose une fois le livret 2 déposé.")
+    problems = composition_problems(dossier, certifier, professional, trained_candidate)
+    blocking = [m for code, m in problems if code != "employer"]
+    employer = [m for code, m in problems if code == "employer"]
+    if blocking:
+        raise JuryError(" ".join(blocking))
+    if employer:
+        if actor.role != Role.ADMIN:
+            raise JuryError(
+                " ".join(employer) + " Seul un administrateur peut passer outre, avec une raison."
+            )
+        if not override_reason.strip():
+            raise JuryError("Indiquez la raison de la dérogation.")
+    jury = Jury(
+        dossier_id=dossier.id,
+        session_id=session.id,
+        slot_at=slot_at,
+        certifier_id=certifier.id,
+        professional_id=professional.id,
+        override_reason=override_reason if employer else "",
+        grid={},
+    )
+    db.session.add(jury)
+    previous = dossier.status
+    dossier.status = DossierStatus.JURY_SCHEDULED
+    comment = f"{certifier.name} ; {professional.name}"
+    if employer:
+        comment += f" ; dérogation : {override_reason}"
+    audit.record(
+        "dossier",
+        dossier.id,
+        "jury_composed",
+        from_state=previous.value,
+        to_state=dossier.status.value,
+        comment=comment,
+        actor=actor,
+    )
+    _commit()
+    return jury
+
+
+# --- declarations, grid, signatures ----------------------------------------------------------
+
+
+def declare(jury: Jury, member: JuryMember) -> None:
+    if jury.has_declared(member):
+        return
+    db.session.add(
+        ConflictDeclaration(
+            jury_id=jury.id, member_id=member.id, statement=DECLARATION, declared_at=clock.now()
+        )
+    )
+    audit.record("dossier", jury.dossier_id, "conflict_declared", comment=member.name)
+    _commit()
+
+
+def _require_declared(jury: Jury, member: JuryMember) -> None:
+    if not jury.has_declared(member):
+        raise JuryError("Déclarez d'abord l'absence de conflit d'intérêts pour ce dossier.")
+
+
+def target_blocks(jury: Jury) -> list[str]:
+    livret = db.session.scalar(select(Livret2).where(Livret2.dossier_id == jury.dossier_id))
+    return list(livret.target_blocks) if livret else []
+
+
+def definition(jury: Jury) -> list[grids.GridBlock]:
+    return grids.definition(jury.dossier.referential, target_blocks(jury))
+
+
+def save_grid(jury: Jury, member: JuryMember, answers: Mapping[str, Any]) -> bool:
+    """Store the grid; a change after a signature withdraws every signature. True if withdrawn."""
+    _require_declared(jury, member)
+    if jury.dossier.status != DossierStatus.JURY_SCHEDULED:
+        raise JuryError("La proposition est signée : la grille ne peut plus être modifiée.")
+    new_grid = dict(answers)
+    if grids.fingerprint(new_grid) == grids.fingerprint(jury.grid or {}):
+        return False
+    withdrawn = [s for s in jury.current_signatures()]
+    for signature in withdrawn:
+        signature.withdrawn_at = clock.now()
+    jury.grid = new_grid
+    jury.grid_version += 1
+    audit.record(
+        "dossier",
+        jury.dossier_id,
+        "grid_saved",
+        comment=f"version {jury.grid_version} par {member.name}"
+        + (" ; signature retirée" if withdrawn else ""),
+    )
+    _commit()
+    if withdrawn:
+        for other in jury.members:
+            mail.send_template(
+                other.user.email,
+                f"Dossier {jury.dossier.number} : grille modifiée",
+                "emails/jury_signature_withdrawn.txt",
+                jury=jury,
+                member=member,
+            )
+    return bool(withdrawn)
+
+
+def sign(jury: Jury, member: JuryMember) -> None:
+    _require_declared(jury, member)
+    referential = jury.dossier.referential
+    missing = grids.missing_answers(
+        definition(jury), jury.grid or {}, referential.validation_threshold
+    )
+    if missing:
+        raise JuryError("La grille n'est pas complète : " + " ".join(missing))
+    if any(s.member_id == member.id for s in jury.current_signatures()):
+        return
+    db.session.add(
+        Signature(
+            jury_id=jury.id,
+            member_id=member.id,
+            grid_version=jury.grid_version,
+            grid_sha256=grids.fingerprint(jury.grid),
+            signed_at=clock.now(),
+        )
+    )
+    db.session.flush()
+    db.session.refresh(jury)
+    audit.record(
+        "dossier",
+        jury.dossier_id,
+        "grid_signed",
+        comment=f"{member.name} ; version {jury.grid_version}",
+    )
+    if jury.signed_by_both:
+        dossier = jury.dossier
+        previous = dossier.status
+        dossier.status = DossierStatus.JURY_SIGNED
+        audit.record(
+            "dossier",
+            dossier.id,
+            "jury_signed",
+            from_state=previous.value,
+            to_state=dossier.status.value,
+        )
+    _commit()
+
+
+# --- proclamation and after --------------------------------------------------------------------
+
+
+def proposal(jury: Jury) -> dict[str, bool]:
+    threshold = jury.dossier.referential.validation_threshold
+    return {
+        code: r.block_validated
+        for code, r in grids.results(definition(jury), jury.grid or {}, threshold).items()
+    }
+
+
+def proclaim(
+    dossier: Dossier,
+    jury: Jury,
+    decisions: Mapping[str, bool],
+    reasons: Mapping[str, str],
+    on: date,
+    actor: Any,
+) -> Proclamation:
+    """Record the national joint jury's decision per block; departures need a reason."""
+    if dossier.status != DossierStatus.JURY_SIGNED:
+        raise JuryError(
+            "La proclamation suit la signature de la proposition par les deux membres du jury."
+        )
+    if on > clock.today():
+        raise JuryError("La date de proclamation ne peut pas être dans le futur.")
+    proposed = proposal(jury)
+    departures = {}
+    for code, validated in decisions.items():
+        if code not in proposed:
+            raise JuryError(f"Bloc inconnu : {code}.")
+        if validated != proposed[code]:
+            reason = (reasons.get(code) or "").strip()
+            if not reason:
+                raise JuryError(
+                    f"{code} : indiquez la raison de l'écart avec la proposition du jury."
+                )
+            departures[code] = reason
+    results = {code: decisions.get(code, proposed[code]) for code in proposed}
+    proclamation = Proclamation(
+        dossier_id=dossier.id,
+        proclaimed_on=on,
+        results=results,
+        departures=departures,
+        by_id=actor.id,
+    )
+    db.session.add(proclamation)
+    referential = dossier.referential
+    titles = {b.code: b.title or b.code for b in referential.blocks}
+    for code, validated in results.items():
+        if validated:
+            db.session.add(
+                AcquiredBlock(
+                    candidate_id=dossier.candidate_id,
+                    certification_id=dossier.certification_id,
+                    dossier_id=dossier.id,
+                    block_code=code,
+                    block_title=titles.get(code, code),
+                    proclaimed_on=on,
+                    expires_on=expiry.expiry_date(on, referential.validity_years),
+                    verification_code=verification_code(),
+                )
+            )
+    db.session.flush()
+    previous = dossier.status
+    dossier.status = DossierStatus.PROCLAIMED
+    comment = ", ".join(f"{c} {'validé' if v else 'non validé'}" for c, v in results.items())
+    if departures:
+        comment += " ; écarts : " + " ; ".join(f"{c} : {r}" for c, r in departures.items())
+    audit.record(
+        "dossier",
+        dossier.id,
+        "proclaimed",
+        from_state=previous.value,
+        to_state=dossier.status.value,
+        comment=comment,
+        actor=actor,
+    )
+    award = _award_if_complete(dossier, on)
+    _commit()
+    mail.send_template(
+        dossier.email or dossier.candidate.email,
+        f"Dossier {dossier.number} : résultats du jury",
+        "emails/proclaimed.txt",
+        dossier=dossier,
+        results=results,
+        titles=titles,
+        award=award,
+    )
+    return proclamation
+
+
+def holdings(candidate_id: Any, certification_id: int) -> list[AcquiredBlock]:
+    return list(
+        db.session.scalars(
+            select(AcquiredBlock)
+            .where(
+                AcquiredBlock.candidate_id == candidate_id,
+                AcquiredBlock.certification_id == certification_id,
+            )
+            .order_by(AcquiredBlock.block_code, AcquiredBlock.proclaimed_on)
+        )
+    )
+
+
+def _as_rule(block: AcquiredBlock, code: str) -> expiry.AcquiredBlock:
+    return expiry.AcquiredBlock(
+        id=str(block.id),
+        block_code=block.block_code,
+        certification_code=code,
+        proclaimed_on=block.proclaimed_on,
+        expires_on=block.expires_on,
+    )
+
+
+def capitalisation(dossier: Dossier, on: date) -> expiry.Capitalisation:
+    code = dossier.certification.code
+    required = [b.code for b in dossier.referential.required_blocks(dossier.option_code)]
+    held = [_as_rule(b, code) for b in holdings(dossier.candidate_id, dossier.certification_id)]
+    return expiry.capitalise(held, required, on, certification_code=code)
+
+
+def _award_if_complete(dossier: Dossier, on: date) -> CertificationAward | None:
+    state = capitalisation(dossier, on)
+    if not state.obtained:
+        return None
+    award = CertificationAward(
+        candidate_id=dossier.candidate_id,
+        certification_id=dossier.certification_id,
+        option_code=dossier.option_code,
+        dossier_id=dossier.id,
+        awarded_on=on,
+        blocks=[b.block_code for b in state.blocks],
+        verification_code=verification_code(),
+    )
+    db.session.add(award)
+    audit.record("dossier", dossier.id, "certification_awarded", comment=dossier.referential.title)
+    return award
+
+
+def valid_acquired_codes(dossier: Dossier, on: date) -> dict[str, date | None]:
+    """Blocks of the dossier's certification held and valid on ``on`` (with their expiry)."""
+    state = capitalisation(dossier, on)
+    return {
+        b.block_code: b.acquisition.expires_on
+        for b in state.blocks
+        if b.state == expiry.BlockState.VALID and b.acquisition is not None
+    }
+
+
+def send_reminders(today: date) -> list[tuple[AcquiredBlock, str]]:
+    """Email candidates 6 months and 1 month before a block expires: once per block, threshold."""
+    blocks = list(
+        db.session.scalars(
+            select(AcquiredBlock).where(
+                AcquiredBlock.expires_on.is_not(None), AcquiredBlock.expires_on > today
+            )
+        )
+    )
+    by_id = {str(b.id): b for b in blocks}
+    sent = {
+        (str(r.acquired_block_id), r.threshold) for r in db.session.scalars(select(ExpiryReminder))
+    }
+    rules = [
+        expiry.AcquiredBlock(
+            id=str(b.id),
+            block_code=b.block_code,
+            certification_code=str(b.certification_id),
+            proclaimed_on=b.proclaimed_on,
+            expires_on=b.expires_on,
+        )
+        for b in blocks
+    ]
+    done = []
+    for reminder in expiry.due_reminders(rules, today, already_sent=sent):
+        block = by_id[str(reminder.block.id)]
+        for block_id, key in reminder.sent_marks:
+            db.session.add(
+                ExpiryReminder(
+                    acquired_block_id=by_id[str(block_id)].id, threshold=key, sent_at=clock.now()
+                )
+            )
+        db.session.commit()  # marked before sending: a crash never sends twice
+        mail.send_template(
+            block.candidate.email,
+            f"Votre bloc {block.block_code} expire le {block.expires_on:%d/%m/%Y}",
+            "emails/expiry_reminder.txt",
+            block=block,
+            threshold=reminder.threshold_key,
+        )
+        done.append((block, reminder.threshold_key))
+    return done
