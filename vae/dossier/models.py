@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -142,8 +143,28 @@ class Dossier(db.Model):
     __tablename__ = "dossiers"
     __table_args__ = (
         Index("ix_dossiers_candidate_created", "candidate_id", "created_at"),
-        Index("ix_dossiers_status_due", "status", "decision_due"),
         Index("ix_dossiers_submitted_at", "submitted_at"),
+        # The staff queue (vae.review.queue): one index per way it sorts, so that a page of 25
+        # never sorts 100,000 rows. Measured with `make bench` (EXPLAIN QUERY PLAN).
+        Index(
+            "ix_dossiers_queue",
+            text("(decision_due IS NULL)"),
+            "decision_due",
+            text("submitted_at DESC"),
+            "id",
+        ),
+        Index(
+            "ix_dossiers_cert_queue",
+            "certification_id",
+            text("(decision_due IS NULL)"),
+            "decision_due",
+            text("submitted_at DESC"),
+            "id",
+        ),
+        Index("ix_dossiers_status_due", "status", "decision_due", "submitted_at", "id"),
+        Index("ix_dossiers_status_name", "status", "last_name", "first_name", "id"),
+        Index("ix_dossiers_name", "last_name", "first_name", "id"),
+        Index("ix_dossiers_status_search", "status", "search_text"),
         CheckConstraint(
             "status = 'draft' OR (number IS NOT NULL AND submitted_at IS NOT NULL)",
             name="submitted_has_number",

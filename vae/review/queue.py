@@ -174,8 +174,11 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _order(stmt: Select[Any], d: Any, sort: str) -> Select[Any]:
-    """Sort by ``d`` (the Dossier entity or an alias of it); the id breaks ties."""
+def _order(stmt: Select[Any], d: Any, sort: str, overdue: bool = False) -> Select[Any]:
+    """Sort by ``d`` (the Dossier entity or an alias of it); the id breaks ties.
+
+    Each order matches an index of ``dossiers`` (see its model), so a page never sorts the table.
+    """
     if sort == "depot":
         return stmt.order_by(d.submitted_at.desc(), d.id)
     if sort == "depot_ancien":
@@ -184,6 +187,8 @@ def _order(stmt: Select[Any], d: Any, sort: str) -> Select[Any]:
         return stmt.order_by(d.number, d.id)
     if sort == "candidat":
         return stmt.order_by(d.last_name, d.first_name, d.id)
+    if overdue:  # every row has a deadline: the (status, decision_due, …) index serves it
+        return stmt.order_by(d.decision_due, d.submitted_at, d.id)
     # Deadline first; decided dossiers (no deadline) after, most recent first.
     return stmt.order_by(d.decision_due.is_(None), d.decision_due, d.submitted_at.desc(), d.id)
 
@@ -204,7 +209,9 @@ def fetch(filters: Filters, officer_id: uuid.UUID) -> Page:
 
 def rows_for(filters: Filters, officer_id: uuid.UUID, limit: int, offset: int = 0) -> list[Row]:
     """One query: the dossiers of the slice, with certification and officer names."""
-    inner = _order(_filtered(filters, officer_id, with_status=True), Dossier, filters.sort)
+    inner = _order(
+        _filtered(filters, officer_id, with_status=True), Dossier, filters.sort, filters.overdue
+    )
     inner = inner.limit(limit).offset(offset).subquery()
     d = aliased(Dossier, inner)
     officer = aliased(User)
@@ -239,7 +246,7 @@ def rows_for(filters: Filters, officer_id: uuid.UUID, limit: int, offset: int = 
             due_on=r[9],
             officer=f"{r[10]} {r[11]}" if r[10] else None,
         )
-        for r in db.session.execute(_order(stmt, d, filters.sort))
+        for r in db.session.execute(_order(stmt, d, filters.sort, filters.overdue))
     ]
 
 
