@@ -17,8 +17,13 @@ $(VENV)/.test: $(VENV)/.runtime pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]'
 	@touch $@
 
+# axe-core for the accessibility checks of the browser tests (npm registry, no browser download).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	@touch $@
+
 install: $(VENV)/.runtime
-install-test: $(VENV)/.test
+install-test: $(VENV)/.test node_modules/.installed
 
 instance/config.py:
 	@mkdir -p instance

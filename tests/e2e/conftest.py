@@ -85,6 +85,26 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     context.close()
 
 
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
 def shot(page: Any, name: str) -> None:
-    """Keep a full-page screenshot for people to review (not committed)."""
+    """Keep a full-page screenshot for people to review (not committed), and check the page
+    with axe-core against WCAG 2.1 A and AA: any violation fails the test."""
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    assert_accessible(page, name)
+
+
+def assert_accessible(page: Any, name: str) -> None:
+    if not AXE.exists():
+        pytest.fail(f"{AXE} missing: run `npm ci` (make test does)")
+    # Evaluated through the DevTools protocol: the page's Content-Security-Policy stays on.
+    violations = page.evaluate(
+        AXE.read_text()
+        + "\n;axe.run(document, {runOnly: {type: 'tag', values: "
+        + repr(AXE_TAGS)
+        + "}}).then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, "
+        "nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})))"
+    )
+    assert not violations, f"{name}: accessibility violations (axe-core): {violations}"
