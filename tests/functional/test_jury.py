@@ -330,3 +330,22 @@ def test_acquired_blocks_are_skipped_in_a_new_livret2(app, scheduled, candidate)
     with app.test_request_context():
         dossier = db.session.get(Dossier, uuid.UUID(dossier_id))
         assert [b.code for b in available_blocks(dossier)] == ["D4", "D5"]
+
+
+def test_staff_dashboard_lists_upcoming_expiries(app, scheduled, monkeypatch) -> None:
+    import vae.clock
+
+    dossier_id = signed(app, scheduled, {"D1", "D2", "D3"})
+    staff = scheduled[3]
+    submit(
+        staff,
+        f"/cpnefp/dossiers/{dossier_id}/proclamation",
+        {
+            "proclaimed_on": "2026-11-20",
+            **{f"D{i}__result": "1" if i <= 3 else "0" for i in range(1, 6)},
+        },
+    )
+    assert "Aucun." in text(staff.get("/cpnefp/tableau-de-bord"))
+    monkeypatch.setattr(vae.clock, "now", lambda: datetime(2031, 7, 1, 9, tzinfo=UTC))
+    html = text(staff.get("/cpnefp/tableau-de-bord"))
+    assert "20 novembre 2031" in html and "D3 –" in html

@@ -9,15 +9,18 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import extract, func, select
+from sqlalchemy.orm import selectinload
 
 from vae import clock
 from vae.dossier.models import STATUS_LABELS, Dossier, DossierStatus
 from vae.extensions import db
+from vae.jury.models import AcquiredBlock
 from vae.referentials.models import Certification
 from vae.review.charts import bar_chart, column_chart, month_label
 from vae.review.models import Decision
 
 MONTHS_SHOWN = 12
+EXPIRY_HORIZON_MONTHS = 6
 
 
 @dataclass
@@ -30,6 +33,7 @@ class Figures:
     overdue: int
     due_soon: int
     charts: dict[str, Any]
+    expiring: list[Any]
 
 
 def compute(today: date | None = None) -> Figures:
@@ -89,6 +93,21 @@ def compute(today: date | None = None) -> Figures:
             Dossier.decision_due <= today + relativedelta(days=7),
         )
     )
+    expiring = list(
+        db.session.scalars(
+            select(AcquiredBlock)
+            .where(
+                AcquiredBlock.expires_on.is_not(None),
+                AcquiredBlock.expires_on > today,
+                AcquiredBlock.expires_on <= today + relativedelta(months=EXPIRY_HORIZON_MONTHS),
+            )
+            .options(
+                selectinload(AcquiredBlock.candidate), selectinload(AcquiredBlock.certification)
+            )
+            .order_by(AcquiredBlock.expires_on)
+            .limit(100)
+        )
+    )
     charts = {
         "status": bar_chart("Dossiers par état", status_rows, id_prefix="chart-status"),
         "certification": bar_chart(
@@ -105,4 +124,5 @@ def compute(today: date | None = None) -> Figures:
         overdue=overdue or 0,
         due_soon=due_soon or 0,
         charts=charts,
+        expiring=expiring,
     )
