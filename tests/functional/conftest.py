@@ -23,3 +23,14 @@ def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> datetime:
 @pytest.fixture
 def candidate(logged_in, fixed_clock):
     return logged_in(Role.CANDIDATE, first_name="Camille", last_name="Martin")
+
+
+@pytest.fixture
+def session_id(app):
+    """A jury session on 12 January 2027, in Paris."""
+    from vae.jury.operations import create_session
+
+    with app.app_context():
+        return create_session(
+            datetime(2027, 1, 12, 13, 0, tzinfo=UTC), "Paris, 12 rue de Lyon", "", 45
+        ).id

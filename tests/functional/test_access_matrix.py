@@ -11,15 +11,8 @@ import uuid
 import pytest
 from sqlalchemy import select
 
+from tests.functional.jury_flow import compose, declare, jury_client, member, signed
 from tests.functional.test_access import EXPECTED
-from tests.functional.test_jury import (  # noqa: F401  (session_id: a fixture)
-    compose,
-    declare,
-    jury_client,
-    member,
-    session_id,
-    signed,
-)
 from tests.helpers import submit
 from vae.access import Role
 from vae.extensions import db
@@ -124,7 +117,7 @@ def expected(endpoint: str, who: str) -> set[int]:
 @pytest.fixture
 def world(app, candidate, make_user, logged_in, session_id):
     """A cqp-spp dossier taken all the way to proclamation, and one client per kind of visitor."""
-    from tests.functional.test_jury import to_livret2_submitted
+    from tests.functional.jury_flow import to_livret2_submitted
 
     dossier_id = to_livret2_submitted(app, candidate, make_user)
     staff = logged_in(Role.STAFF)
@@ -140,7 +133,7 @@ def world(app, candidate, make_user, logged_in, session_id):
             **{f"D{i}__result": "1" if i <= 3 else "0" for i in range(1, 6)},
         },
     )
-    other_jury_id, other_jury_user = member(app, make_user, MemberKind.PROFESSIONAL)
+    _other_jury_id, other_jury_user = member(app, make_user, MemberKind.PROFESSIONAL)
     with app.app_context():
         livret = db.session.scalar(select(Livret2))
         from vae.dossier.models import Dossier

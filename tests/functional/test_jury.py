@@ -9,98 +9,26 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from tests.functional.dossier_flow import SWORN, complete_dossier, url
+from tests.functional.dossier_flow import url
+from tests.functional.jury_flow import (
+    compose,
+    declare,
+    grid_data,
+    jury_client,
+    member,
+    signed,
+    to_livret2_submitted,
+)
 from tests.helpers import outbox_messages, pdf_text, submit, text
 from vae.access import Role
 from vae.dossier.models import Dossier, DossierStatus
 from vae.extensions import db
-from vae.jury.models import AcquiredBlock, ExpiryReminder, Jury, JuryMember, MemberKind
-
-STORY = " ".join(["J'ai instruit le dossier de l'adhérent et vérifié ses garanties."] * 12)
-
-
-def to_livret2_submitted(app, candidate, make_user) -> str:
-    """A cqp-spp (santé) dossier, recevable, with a submitted livret 2 covering the 5 domains."""
-    from vae.livret2 import operations as l2
-    from vae.review import operations as review
-    from vae.review.models import DecisionKind
-
-    dossier_id = complete_dossier(candidate)
-    assert submit(candidate, url(dossier_id, "recapitulatif"), SWORN).status_code == 302
-    officer = make_user(Role.STAFF, email=f"agent-{uuid.uuid4().hex[:6]}@exemple.fr")
-    with app.test_request_context():
-        dossier = db.session.get(Dossier, uuid.UUID(dossier_id))
-        review.decide(
-            dossier,
-            DecisionKind.RECEVABLE,
-            officer=officer,
-            lock_version=None,
-            livret2_due=date(2027, 5, 24),
-        )
-        livret = l2.open_livret(dossier, officer)
-        for block in dossier.referential.blocks:
-            l2.save_situation(
-                dossier,
-                livret,
-                None,
-                {
-                    "block_code": block.code,
-                    "activity_code": None,
-                    "title": f"Situation {block.code}",
-                    "context": STORY,
-                    "competencies": [block.competencies[0].code],
-                },
-            )
-        l2.submit(dossier, livret, officer)
-    return dossier_id
+from vae.jury.models import AcquiredBlock, ExpiryReminder, Jury, MemberKind
 
 
 @pytest.fixture
 def ready(app, candidate, make_user):
     return to_livret2_submitted(app, candidate, make_user)
-
-
-def member(
-    app, make_user, kind: MemberKind, *, trained=True, employer="Cabinet Conseil", email=None
-):
-    user = make_user(
-        Role.JURY,
-        email=email or f"jury-{uuid.uuid4().hex[:6]}@exemple.fr",
-        first_name="Jean",
-        last_name=f"Juré-{kind.value}",
-    )
-    with app.app_context():
-        row = JuryMember(
-            user_id=user.id,
-            kind=kind,
-            branch="Mutualité",
-            employer=employer,
-            trained_on=date(2025, 3, 1) if trained else None,
-        )
-        db.session.add(row)
-        db.session.commit()
-        return row.id, user
-
-
-@pytest.fixture
-def session_id(app):
-    from vae.jury.operations import create_session
-
-    with app.app_context():
-        return create_session(
-            datetime(2027, 1, 12, 13, 0, tzinfo=UTC), "Paris, 12 rue de Lyon", "", 45
-        ).id
-
-
-def compose(staff, dossier_id, session_id, certifier, professional, **extra):
-    data = {
-        "session": str(session_id),
-        "slot_at": "2027-01-12T14:30",
-        "certifier": str(certifier),
-        "professional": str(professional),
-        **extra,
-    }
-    return submit(staff, f"/cpnefp/dossiers/{dossier_id}/jury", data)
 
 
 def test_composition_refusals(app, ready, logged_in, make_user, session_id) -> None:
@@ -145,18 +73,6 @@ def scheduled(app, ready, logged_in, make_user, session_id):
     return ready, certifier_user, professional_user, staff
 
 
-def jury_client(app, user):
-    from tests.helpers import DEFAULT_PASSWORD, login
-
-    client = app.test_client()
-    assert login(client, user.email, DEFAULT_PASSWORD).status_code == 302
-    return client
-
-
-def declare(client, dossier_id):
-    return submit(client, f"/jury/dossiers/{dossier_id}", {"confirm": "y"})
-
-
 def test_declaration_gates_access_to_the_dossier(app, scheduled, logged_in) -> None:
     dossier_id, certifier_user, _professional, _staff = scheduled
     client = jury_client(app, certifier_user)
@@ -170,26 +86,6 @@ def test_declaration_gates_access_to_the_dossier(app, scheduled, logged_in) -> N
     other = logged_in(Role.JURY)
     assert other.get(f"/jury/dossiers/{dossier_id}").status_code == 404
     assert other.get(url(dossier_id, "versions/1.pdf")).status_code == 404
-
-
-def grid_data(app, dossier_id, validated_blocks: set[str]) -> dict:
-    from vae.jury.operations import definition
-
-    with app.app_context():
-        jury = db.session.scalar(select(Jury))
-        blocks = definition(jury)
-    data = {}
-    for block in blocks:
-        ok = block.code in validated_blocks
-        for competency in block.competencies:
-            if competency.criteria:
-                for i in range(len(competency.criteria)):
-                    data[f"{competency.code}__{i}".replace(".", "_")] = "1" if ok else "0"
-            else:
-                data[f"{competency.code}__validated".replace(".", "_")] = "1" if ok else "0"
-        if not ok:
-            data[f"{block.code}__recommendation"] = "Se former à l'analyse des indicateurs."
-    return data
 
 
 def test_grid_double_signature_and_withdrawal(app, scheduled) -> None:
@@ -220,18 +116,6 @@ def test_grid_double_signature_and_withdrawal(app, scheduled) -> None:
     minutes = first.get(f"/jury/dossiers/{dossier_id}/proces-verbal.pdf")
     content = pdf_text(minutes.data)
     assert "Non validé" in content and "Se former à l'analyse des indicateurs." in content
-
-
-def signed(app, scheduled, validated: set[str]) -> str:
-    dossier_id, certifier_user, professional_user, _staff = scheduled
-    clients = [jury_client(app, certifier_user), jury_client(app, professional_user)]
-    grid_url = f"/jury/dossiers/{dossier_id}/grille"
-    for client in clients:
-        declare(client, dossier_id)
-    submit(clients[0], grid_url, grid_data(app, dossier_id, validated))
-    for client in clients:
-        submit(client, f"/jury/dossiers/{dossier_id}/signer", {"sign-confirm": "y"}, page=grid_url)
-    return dossier_id
 
 
 def test_proclamation_default_and_departure(app, scheduled, candidate) -> None:
