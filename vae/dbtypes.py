@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -37,3 +38,17 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def commit_or(conflict: Callable[[], Exception]) -> None:
+    """Commit; when a version column shows someone changed the row meanwhile (optimistic
+    locking), roll back and raise ``conflict()``, the caller's French explanation."""
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from vae.extensions import db
+
+    try:
+        db.session.commit()
+    except StaleDataError as exc:
+        db.session.rollback()
+        raise conflict() from exc

@@ -8,10 +8,10 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from vae import audit, clock, mail
 from vae.access import Role
+from vae.dbtypes import commit_or
 from vae.dossier.models import Dossier, DossierStatus, searchable
 from vae.extensions import db
 from vae.jury import grid as grids
@@ -43,13 +43,11 @@ class JuryError(Exception):
 
 
 def _commit() -> None:
-    try:
-        db.session.commit()
-    except StaleDataError as exc:
-        db.session.rollback()
-        raise JuryError(
+    commit_or(
+        lambda: JuryError(
             "La grille vient d'être modifiée par l'autre membre du jury. Rechargez la page."
-        ) from exc
+        )
+    )
 
 
 def verification_code() -> str:

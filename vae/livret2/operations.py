@@ -7,9 +7,8 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy.orm.exc import StaleDataError
-
 from vae import audit, clock, mail, storage
+from vae.dbtypes import commit_or
 from vae.dossier.models import Dossier, DossierStatus
 from vae.dossier.operations import upload_folder
 from vae.extensions import db
@@ -88,13 +87,11 @@ def _editable(livret: Livret2) -> None:
 
 
 def _commit() -> None:
-    try:
-        db.session.commit()
-    except StaleDataError as exc:
-        db.session.rollback()
-        raise Livret2Error(
+    commit_or(
+        lambda: Livret2Error(
             "Le livret 2 a été modifié entre-temps (dans un autre onglet ?). Rechargez la page."
-        ) from exc
+        )
+    )
 
 
 def set_targets(livret: Livret2, dossier: Dossier, codes: list[str]) -> None:

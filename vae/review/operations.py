@@ -6,9 +6,8 @@ import io
 from datetime import date
 from typing import Any
 
-from sqlalchemy.orm.exc import StaleDataError
-
 from vae import audit, clock, mail, storage
+from vae.dbtypes import commit_or
 from vae.dossier.models import Dossier, DossierStatus
 from vae.dossier.operations import upload_folder
 from vae.extensions import db
@@ -42,11 +41,7 @@ def _expect(dossier: Dossier, lock_version: int | None) -> None:
 
 def _commit() -> None:
     """Commit; a concurrent change of the same dossier (version column) is a Conflict."""
-    try:
-        db.session.commit()
-    except StaleDataError as exc:
-        db.session.rollback()
-        raise Conflict() from exc
+    commit_or(Conflict)
 
 
 def _under_review(dossier: Dossier) -> None:
