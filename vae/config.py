@@ -59,6 +59,10 @@ class Defaults:
 
     PUBLIC_URL = "http://127.0.0.1:5000"
 
+    # Personal data: a closed dossier may be anonymised this many years after its last event.
+    RETENTION_YEARS = 5
+    CPNEFP_EMAIL = "cpnefp@vae.invalid"  # where deletion requests are announced
+
 
 def from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
     """Read ``VAE_*`` variables; values that parse as JSON (numbers, booleans) are typed."""

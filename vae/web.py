@@ -43,6 +43,7 @@ def init_app(app: Flask) -> None:
     from vae.jury.blueprint import bp as jury_bp
     from vae.livret2.blueprint import bp as livret2_bp
     from vae.main.blueprint import bp as main_bp
+    from vae.privacy.blueprint import bp as privacy_bp
     from vae.review.blueprint import bp as review_bp
 
     blueprints = (
@@ -54,6 +55,7 @@ def init_app(app: Flask) -> None:
         review_bp,
         livret2_bp,
         jury_bp,
+        privacy_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -99,6 +99,10 @@ EXPECTED = {
     "jury.block_certificate": (READERS, "/certificats/bloc/{uuid}.pdf"),
     "jury.certification_certificate": (READERS, "/certificats/certification/{uuid}.pdf"),
     "jury.verify": (PUBLIC, "/verifier"),
+    "privacy.account": (CANDIDATE, "/mon-compte"),
+    "privacy.export": (CANDIDATE, "/mon-compte/donnees.zip"),
+    "privacy.delete": (CANDIDATE, None),
+    "privacy.anonymise": (STAFF, None),
 }
 
 

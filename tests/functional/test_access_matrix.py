@@ -77,6 +77,8 @@ URLS = {
     "jury.block_certificate": ("/certificats/bloc/{block}.pdf", "dossier"),
     "jury.certification_certificate": ("/certificats/certification/{award}.pdf", "missing"),
     "jury.verify": ("/verifier", "none"),
+    "privacy.account": ("/mon-compte", "none"),
+    "privacy.export": ("/mon-compte/donnees.zip", "none"),
 }
 WHO = ["anonymous", "owner", "other_candidate", "staff", "admin", "jury", "other_jury"]
 ROLE_OF = {

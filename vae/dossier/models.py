@@ -208,6 +208,7 @@ class Dossier(db.Model):
     decision_due: Mapped[date | None] = mapped_column(Date, index=True)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     livret2_due: Mapped[date | None] = mapped_column(Date)
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Lower-case, accent-free "number name first name email": what the staff search matches.
     search_text: Mapped[str] = mapped_column(String(500), default="", server_default="")
 

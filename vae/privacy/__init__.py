@@ -1,0 +1,1 @@
+"""Personal data (RGPD): what the candidate can export and erase, and anonymisation."""
