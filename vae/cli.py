@@ -26,6 +26,8 @@ def init_app(app: Flask) -> None:
     for group in (referentials_cli, users_cli, eligibility_cli, jury_cli, reminders_cli):
         app.cli.add_command(group)
     app.cli.add_command(demo_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @referentials_cli.command("load")
@@ -196,3 +198,23 @@ def reminders_send(today: Any) -> None:
             f"(rappel {threshold})"
         )
     click.echo(f"{len(sent)} rappel(s) envoyé(s).")
+
+
+@click.command("backup")
+@click.argument("dest", type=click.Path(path_type=Path))
+@with_appcontext
+def backup_command(dest: Path) -> None:
+    """Back up the database and the uploaded files into DEST (new or empty directory)."""
+    from vae.backup import create_backup
+
+    create_backup(dest)
+
+
+@click.command("restore")
+@click.argument("src", type=click.Path(path_type=Path))
+@with_appcontext
+def restore_command(src: Path) -> None:
+    """Restore the backup in SRC into this instance, which must be empty; then verify it."""
+    from vae.backup import restore_backup
+
+    restore_backup(src)
