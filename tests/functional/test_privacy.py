@@ -35,8 +35,9 @@ def test_export_holds_everything_and_the_files(app, candidate) -> None:
     assert "dossier-VAE-2026-000001/depots/version-1.pdf" in names
     assert sum(1 for n in names if "/pieces/" in n) == 2
     with app.app_context():
-        assert db.session.scalar(select(AuditEntry).where(
-            AuditEntry.action == "personal_data_exported"))
+        assert db.session.scalar(
+            select(AuditEntry).where(AuditEntry.action == "personal_data_exported")
+        )
 
 
 def test_deletion_request_erases_drafts_and_tells_the_cpnefp(app, candidate) -> None:
@@ -60,15 +61,24 @@ def test_anonymisation_after_retention_keeps_decisions(app, candidate, logged_in
     dossier_id = complete_dossier(candidate)
     submit(candidate, url(dossier_id, "recapitulatif"), SWORN)
     staff = logged_in(Role.STAFF)
-    post(staff, dossier_id, "decision", {
-        "decision-lock_version": "{lock}", "decision-kind": "non_recevable",
-        "decision-reason": "experience_duration", "decision-comment": "Moins de trois ans.",
-    }, prefix="decision-")
+    post(
+        staff,
+        dossier_id,
+        "decision",
+        {
+            "decision-lock_version": "{lock}",
+            "decision-kind": "non_recevable",
+            "decision-reason": "experience_duration",
+            "decision-comment": "Moins de trois ans.",
+        },
+        prefix="decision-",
+    )
     submit(candidate, "/mon-compte/suppression", {}, page="/mon-compte")
     anonymise = f"/cpnefp/dossiers/{dossier_id}/anonymiser"
     submit(staff, anonymise, {}, page=f"/cpnefp/dossiers/{dossier_id}")
     assert "La durée de conservation court jusqu'au 24/11/2031" in text(
-        staff.get(f"/cpnefp/dossiers/{dossier_id}"))
+        staff.get(f"/cpnefp/dossiers/{dossier_id}")
+    )
     monkeypatch.setattr(vae.clock, "now", lambda: datetime(2031, 12, 1, 9, tzinfo=UTC))
     assert submit(staff, anonymise, {}, page=f"/cpnefp/dossiers/{dossier_id}").status_code == 302
     with app.app_context():
