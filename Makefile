@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app vae
 PYTEST_ARGS ?=
 
-.PHONY: run test install install-test system-deps lint unit functional functional-postgres e2e bench clean
+.PHONY: run test install install-test system-deps lint unit functional functional-postgres e2e bench load clean
 
 $(VENV)/.runtime: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -65,6 +65,12 @@ test: install-test system-deps lint
 
 bench: install-test
 	$(BIN)/python bench/run.py
+
+# 50 candidates and 5 officers at once for 60 s against gunicorn, on SQLite then on a throwaway
+# PostgreSQL cluster; every accepted write is then looked up in the database (LOAD <db> ok).
+load: install
+	$(BIN)/python bench/load_test.py
+	scripts/with-postgres $(BIN)/python bench/load_test.py --postgres
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache .hypothesis tests/e2e/artifacts

@@ -539,3 +539,20 @@ def path_of(folder: Path, stored_name: str) -> Path:
 def delete(folder: Path, stored_name: str) -> None:
     """Remove a stored file; nothing happens when it is already gone."""
     path_of(folder, stored_name).unlink(missing_ok=True)
+
+
+class removed_on_failure:
+    """``with removed_on_failure(folder, stored):`` deletes the stored file when the block
+    raises, typically a commit that lost a race: no file is left that no row names."""
+
+    def __init__(self, folder: Path, stored_name: str) -> None:
+        self.folder = folder
+        self.stored_name = stored_name
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> bool:
+        if exc_type is not None:
+            delete(self.folder, self.stored_name)
+        return False

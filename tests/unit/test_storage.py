@@ -558,3 +558,15 @@ def test_display_name_is_always_safe(raw: str | None) -> None:
     assert "/" not in name and "\\" not in name
     assert not any(unicodedata.category(c) in ("Cc", "Cf") for c in name)
     assert unicodedata.normalize("NFC", name) == name
+
+
+def test_removed_on_failure_deletes_the_file_when_the_block_raises(tmp_path) -> None:
+    from vae.storage import removed_on_failure, store
+
+    stored = store(io.BytesIO(make_pdf()), "a.pdf", tmp_path)
+    with removed_on_failure(tmp_path, stored.stored_name):
+        pass
+    assert path_of(tmp_path, stored.stored_name).exists()
+    with pytest.raises(RuntimeError), removed_on_failure(tmp_path, stored.stored_name):
+        raise RuntimeError("the commit lost a race")
+    assert not path_of(tmp_path, stored.stored_name).exists()

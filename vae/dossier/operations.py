@@ -316,9 +316,10 @@ def add_attachment(
         size=stored.size,
         sha256=stored.sha256,
     )
-    db.session.add(attachment)
-    db.session.flush()
-    _save(dossier, "attachment_added", f"{kind.label} : {stored.display_name}")
+    with storage.removed_on_failure(upload_folder(), stored.stored_name):
+        db.session.add(attachment)
+        db.session.flush()
+        _save(dossier, "attachment_added", f"{kind.label} : {stored.display_name}")
     return attachment
 
 
@@ -410,7 +411,8 @@ def submit(dossier: Dossier, accepted: Mapping[str, bool]) -> Submission:
         to_state=DossierStatus.SUBMITTED.value,
         comment=f"version {version}",
     )
-    db.session.commit()
+    with storage.removed_on_failure(upload_folder(), stored.stored_name):
+        db.session.commit()
     mail.send_template(
         dossier.email or dossier.candidate.email,
         f"Dossier {dossier.number} déposé",

@@ -243,7 +243,8 @@ def submit(dossier: Dossier, livret: Livret2, actor: Any) -> Livret2Version:
         comment=f"version {version_number}",
         actor=actor,
     )
-    _commit()
+    with storage.removed_on_failure(upload_folder(), stored.stored_name):
+        _commit()
     mail.send_template(
         dossier.email or dossier.candidate.email,
         f"Livret 2 du dossier {dossier.number} déposé",

@@ -177,7 +177,8 @@ def decide(
         to_state=dossier.status.value,
         comment=why,
     )
-    _commit()
+    with storage.removed_on_failure(upload_folder(), stored.stored_name):
+        _commit()
     mail.send_template(
         dossier.email or dossier.candidate.email,
         f"Dossier {dossier.number} : {kind.label.lower()}",
