@@ -162,3 +162,95 @@ def test_many_files_at_once_are_refused_without_losing_anything(candidate) -> No
     )
     assert response.status_code in (200, 302, 413)
     assert activity_ids(candidate, dossier_id) == [activity]
+
+
+@settings(
+    max_examples=20, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None
+)
+@given(
+    values=st.lists(NASTY, min_size=5, max_size=5),
+    page=st.sampled_from(["/inscription", "/connexion", "/mot-de-passe-oublie"]),
+)
+def test_account_forms_survive_hostile_values(app, values, page) -> None:
+    from vae.extensions import limiter
+
+    client = app.test_client()
+    token = csrf_token(client.get(page).data)
+    names = ["first_name", "last_name", "email", "password", "password_confirm"]
+    response = client.post(
+        page, data={"csrf_token": token, **dict(zip(names, values, strict=True))}
+    )
+    assert response.status_code in (200, 302, 429)
+    assert "<script>alert(" not in response.get_data(as_text=True)
+    with app.app_context():
+        limiter.reset()
+
+
+@pytest.fixture
+def livret(app, candidate, make_user):
+    from tests.functional.test_livret2 import recevable
+
+    return recevable(app, candidate, make_user)
+
+
+@settings(
+    max_examples=15, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None
+)
+@given(values=st.lists(NASTY, min_size=12, max_size=12))
+def test_situation_form_survives_hostile_values(candidate, livret, values) -> None:
+    page = f"/dossiers/{livret}/livret2/situations/nouvelle"
+    names = [
+        "attachment_point",
+        "title",
+        "source_activity",
+        "employer",
+        "period",
+        "role",
+        "context",
+        "actions",
+        "partners",
+        "tools",
+        "results",
+        "competencies",
+    ]
+    data = {
+        "csrf_token": csrf_token(candidate.get(page).data),
+        **dict(zip(names, values, strict=True)),
+    }
+    response = candidate.post(page, data=data)
+    assert response.status_code < 500
+    html = candidate.get(f"/dossiers/{livret}/livret2/").get_data(as_text=True)
+    assert "<script>alert(" not in html
+
+
+@settings(
+    max_examples=15, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None
+)
+@given(values=st.lists(NASTY, min_size=6, max_size=6))
+def test_decision_form_survives_hostile_values(staff, submitted_dossier, values) -> None:
+    page = f"/cpnefp/dossiers/{submitted_dossier}"
+    names = [
+        "decision-kind",
+        "decision-reason",
+        "decision-missing",
+        "decision-livret2_due",
+        "decision-comment",
+        "decision-lock_version",
+    ]
+    data = {
+        "decision-csrf_token": csrf_token(staff.get(page).data),
+        **dict(zip(names, values, strict=True)),
+    }
+    response = staff.post(f"{page}/decision", data=data)
+    assert response.status_code < 500
+    assert "<script>alert(" not in staff.get(page).get_data(as_text=True)
+
+
+@pytest.fixture
+def submitted_dossier(candidate):
+    from tests.functional.dossier_flow import SWORN, complete_dossier
+    from tests.helpers import submit
+
+    dossier_id = complete_dossier(candidate)
+    submit(candidate, url(dossier_id, "recapitulatif"), SWORN)
+    return dossier_id
