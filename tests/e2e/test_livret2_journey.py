@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import io
 import re
-from datetime import date
-
-from dateutil.relativedelta import relativedelta
 
 from tests.e2e.conftest import shot
 from tests.e2e.test_staff_journey import sign_in
-from tests.helpers import make_pdf, pdf_text
+from tests.helpers import pdf_text
+from tests.scenarios import recevable_dam
 
 PASSWORD = "phrase de passe de Lucas"
 STORY = (
@@ -21,68 +18,6 @@ STORY = (
     "préparerais davantage d'exemples concrets issus de sa patientèle pour appuyer le message. "
     "J'ai rendu compte de l'échange à mon responsable et mis à jour le dossier du professionnel."
 )
-
-
-def recevable_dam(app) -> None:
-    from vae.access import Role
-    from vae.auth.operations import create_account
-    from vae.dossier import operations
-    from vae.dossier.models import ActivityStatus, AttachmentKind, WorkTime
-    from vae.review import operations as review
-    from vae.review.models import DecisionKind
-
-    with app.test_request_context():
-        candidate = create_account(
-            "lucas.petit@exemple.fr", "Lucas", "Petit", Role.CANDIDATE, PASSWORD
-        )
-        officer = create_account("agent.l2@exemple.fr", "Marc", "Roy", Role.STAFF, PASSWORD)
-        dossier = operations.start(candidate, "cqp-dam")
-        operations.save_identity(
-            dossier,
-            {
-                "last_name": "Petit",
-                "first_name": "Lucas",
-                "address": "1 rue Haute",
-                "postcode": "59000",
-                "city": "Lille",
-                "phone": "03 20 00 00 00",
-                "email": "lucas.petit@exemple.fr",
-            },
-        )
-        job = operations.save_activity(
-            dossier,
-            None,
-            {
-                "title": "Délégué de l'Assurance Maladie",
-                "employer_name": "CPAM du Nord",
-                "employer_address": "",
-                "sector": "Assurance maladie",
-                "status": ActivityStatus.SALARIE,
-                "start_date": date.today() - relativedelta(years=5),
-                "end_date": None,
-                "work_time": WorkTime.FULL_TIME,
-                "work_time_value": None,
-                "main_activities": "Visites aux professionnels de santé.",
-                "relevant": True,
-            },
-        )
-        operations.add_attachment(
-            dossier,
-            AttachmentKind.EMPLOYER_ATTESTATION,
-            io.BytesIO(make_pdf()),
-            "attestation.pdf",
-            activity=job,
-        )
-        operations.save_education(dossier, "", "Licence")
-        operations.save_cv(dossier, "Cinq ans de délégation.")
-        operations.submit(dossier, {c.key: True for c in operations.commitments("x")})
-        review.decide(
-            dossier,
-            DecisionKind.RECEVABLE,
-            officer=officer,
-            lock_version=None,
-            livret2_due=date.today() + relativedelta(months=6),
-        )
 
 
 def write_situation(page, point: str, title: str, competency: str) -> None:
@@ -100,7 +35,7 @@ def write_situation(page, point: str, title: str, competency: str) -> None:
 
 
 def test_candidate_writes_three_situations_and_submits(page, live_server) -> None:
-    recevable_dam(live_server)
+    recevable_dam(live_server, PASSWORD)
     sign_in(page, "lucas.petit@exemple.fr", PASSWORD)
     page.get_by_role("link", name="Mes dossiers").first.click()
     page.get_by_role("link", name="Rédiger mon livret 2").click()

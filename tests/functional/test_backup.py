@@ -9,20 +9,18 @@ instance "non-empty", only user data does (accounts, dossiers… any table but t
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 from collections.abc import Callable, Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
-from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from tests.helpers import make_pdf
+from tests.scenarios import recevable_dam
 
 ON_POSTGRESQL = os.environ.get("VAE_TEST_DATABASE_URL", "").startswith("postgres")
 sqlite_only = pytest.mark.skipif(
@@ -70,65 +68,7 @@ def build_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Calla
 
 def submitted_dossier(app: Any) -> None:
     """A candidate's cqp-dam dossier, submitted and declared recevable: three stored files."""
-    from vae.access import Role
-    from vae.auth.operations import create_account
-    from vae.dossier import operations
-    from vae.dossier.models import ActivityStatus, AttachmentKind, WorkTime
-    from vae.review import operations as review
-    from vae.review.models import DecisionKind
-
-    with app.test_request_context():
-        candidate = create_account(
-            "lucas.petit@exemple.fr", "Lucas", "Petit", Role.CANDIDATE, PASSWORD
-        )
-        officer = create_account("agent@exemple.fr", "Marc", "Roy", Role.STAFF, PASSWORD)
-        dossier = operations.start(candidate, "cqp-dam")
-        operations.save_identity(
-            dossier,
-            {
-                "last_name": "Petit",
-                "first_name": "Lucas",
-                "address": "1 rue Haute",
-                "postcode": "59000",
-                "city": "Lille",
-                "phone": "03 20 00 00 00",
-                "email": "lucas.petit@exemple.fr",
-            },
-        )
-        job = operations.save_activity(
-            dossier,
-            None,
-            {
-                "title": "Délégué de l'Assurance Maladie",
-                "employer_name": "CPAM du Nord",
-                "employer_address": "",
-                "sector": "Assurance maladie",
-                "status": ActivityStatus.SALARIE,
-                "start_date": date.today() - relativedelta(years=5),
-                "end_date": None,
-                "work_time": WorkTime.FULL_TIME,
-                "work_time_value": None,
-                "main_activities": "Visites aux professionnels de santé.",
-                "relevant": True,
-            },
-        )
-        operations.add_attachment(
-            dossier,
-            AttachmentKind.EMPLOYER_ATTESTATION,
-            io.BytesIO(make_pdf()),
-            "attestation.pdf",
-            activity=job,
-        )
-        operations.save_education(dossier, "", "Licence")
-        operations.save_cv(dossier, "Cinq ans de délégation.")
-        operations.submit(dossier, {c.key: True for c in operations.commitments("x")})
-        review.decide(
-            dossier,
-            DecisionKind.RECEVABLE,
-            officer=officer,
-            lock_version=None,
-            livret2_due=date.today() + relativedelta(months=6),
-        )
+    recevable_dam(app, PASSWORD)
 
 
 def snapshot(app: Any) -> dict[str, Any]:
