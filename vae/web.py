@@ -7,7 +7,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, flash, redirect, render_template, request
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_limiter.errors import RateLimitExceeded
@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
 
 from vae import access
+from vae.dossier.operations import DossierError
 from vae.extensions import db, login_manager
 
 CSP = (
@@ -64,6 +65,7 @@ def init_app(app: Flask) -> None:
     for code in ERROR_TITLES:
         app.register_error_handler(code, _error_page)
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(DossierError, _dossier_error)
     app.register_error_handler(RateLimitExceeded, _error_page)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["date_fr"] = date_fr
@@ -119,6 +121,14 @@ def _error_page(error: Exception) -> tuple[str, int]:
     if code == 500:
         db.session.rollback()
     return render_template("errors/error.html", code=code, title=ERROR_TITLES.get(code)), code
+
+
+def _dossier_error(error: Exception) -> Any:
+    """A refused change of a dossier not caught by its view (e.g. edited in two tabs at once):
+    say why and show the page again in its current state; nothing was overwritten."""
+    db.session.rollback()
+    flash(str(error), "error")
+    return redirect(request.path)
 
 
 def _csrf_error(error: CSRFError) -> tuple[str, int]:

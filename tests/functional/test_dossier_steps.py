@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
 from sqlalchemy import select
 
 from tests.functional.dossier_flow import (
@@ -221,3 +222,25 @@ def test_attestation_models_are_prefilled_pdfs(candidate) -> None:
     assert "MARTIN" in text and "Mutuelle du Midi" in text
     text = pdf_text(candidate.get(url(dossier_id, f"experience/{volunteer}/attestation.pdf")).data)
     assert "Restos du C" in text and "Camille" in text
+
+
+def test_concurrent_edit_is_refused_with_a_message(app, candidate) -> None:
+    """Two tabs: the second save finds the dossier changed and says so; nothing is lost."""
+    from sqlalchemy import update
+
+    from vae.dossier import operations
+
+    dossier_id = start_dossier(candidate)
+    with app.test_request_context():
+        stale = db.session.get(Dossier, uuid.UUID(dossier_id))
+        stale.lock_version  # loaded now, as a page would  # noqa: B018
+        with db.engine.begin() as connection:  # the other tab saves first
+            connection.execute(
+                update(Dossier)
+                .where(Dossier.id == stale.id)
+                .values(city="Brest", lock_version=Dossier.lock_version + 1)
+            )
+        with pytest.raises(operations.DossierError, match="modifié ailleurs"):
+            operations.save_identity(stale, {**IDENTITY})
+    with app.app_context():
+        assert db.session.get(Dossier, uuid.UUID(dossier_id)).city == "Brest"

@@ -15,6 +15,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from vae import audit, clock, mail, storage
+from vae.dbtypes import commit_or
 from vae.dossier import snapshot as snapshots
 from vae.dossier.assessment import assess_dossier
 from vae.dossier.models import (
@@ -158,7 +159,12 @@ def _editable(dossier: Dossier) -> None:
 
 def _save(dossier: Dossier, action: str, comment: str | None = None) -> None:
     audit.record("dossier", dossier.id, action, comment=comment)
-    db.session.commit()
+    commit_or(
+        lambda: DossierError(
+            "Ce dossier vient d'être modifié ailleurs (un autre onglet ?). Voici son état "
+            "actuel : vérifiez-le avant de recommencer."
+        )
+    )
 
 
 def set_option(dossier: Dossier, option_code: str | None) -> None:
