@@ -44,6 +44,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
             "SECRET_KEY": "e2e-secret",
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'e2e.sqlite3'}",
             "SESSION_COOKIE_SECURE": False,
+            # Every journey signs in from 127.0.0.1 within a few minutes; the login rate limit
+            # has its own functional test (test_auth.py).
+            "RATELIMIT_ENABLED": False,
             "MAIL_OUTBOX": str(instance / "outbox"),
             "UPLOAD_FOLDER": str(instance / "uploads"),
         }
