@@ -28,7 +28,6 @@ Exit code 1 when the queue needs more than ``MAX_QUEUE_QUERIES`` statements or a
 from __future__ import annotations
 
 import contextlib
-import http.client
 import io
 import logging
 import math
@@ -37,7 +36,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -48,6 +46,7 @@ from typing import Any
 
 import load
 from seed import seed
+from server import serve, stop, wait_ready
 
 from vae import create_app
 
@@ -57,6 +56,7 @@ DOSSIERS = 100_000
 MAX_QUEUE_QUERIES = 6
 SLOW_MS = 100.0
 WORKERS = 2
+GUNICORN = ("--workers", str(WORKERS), "--worker-class", "sync")
 ROUNDS = 2
 QUEUE_URLS = [
     "/cpnefp/dossiers",
@@ -218,68 +218,6 @@ def explain(engine: Any, captured: dict[str, list[list[Any]]]) -> None:
 # --- servers ------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def serve(target: str, env: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], int]:
-    """``gunicorn --workers 2`` (sync) on a free port of 127.0.0.1, in its own process group."""
-    port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "--workers",
-        str(WORKERS),
-        "--worker-class",
-        "sync",
-    ]
-    command += ["--bind", f"127.0.0.1:{port}", "--chdir", str(ROOT), "--log-level", "warning"]
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [*command, target],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    return process, port
-
-
-def wait_ready(process: subprocess.Popen[bytes], port: int, path: str, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"gunicorn on port {port} exited:\n{log.read_text()[-3000:]}")
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-        try:
-            connection.request("GET", path)
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        finally:
-            connection.close()
-        time.sleep(0.2)
-    raise SystemExit(f"gunicorn on port {port} not ready after 60 s:\n{log.read_text()[-3000:]}")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    """Stop one server: its process group (master and workers), TERM then KILL."""
-    if process.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=5)
-
-
 def ratio(rate: float, baseline: float) -> str:
     """Two decimals; below 0.1, two significant digits (0.0039, not a meaningless 0.00)."""
     value = rate / baseline
@@ -311,9 +249,9 @@ def main() -> int:
         os.sync()  # no write-back of the seed competing with the measurements
 
         env = {**os.environ, **settings}
-        hello, hello_port = serve("bench.hello_app:app", env, tmp / "hello.log")
+        hello, hello_port = serve("bench.hello_app:app", env, tmp / "hello.log", *GUNICORN)
         processes.append(hello)
-        real, app_port = serve("vae:create_app()", env, tmp / "app.log")
+        real, app_port = serve("vae:create_app()", env, tmp / "app.log", *GUNICORN)
         processes.append(real)
         wait_ready(hello, hello_port, "/", tmp / "hello.log")
         wait_ready(real, app_port, "/connexion", tmp / "app.log")

@@ -37,8 +37,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -52,10 +50,10 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import load
+from server import HOST, serve, stop, wait_ready
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-HOST = "127.0.0.1"  # the only host this script ever talks to
 PASSWORD = "charge concurrente 2026 !"
 CANDIDATES = 50
 OFFICERS = 5
@@ -263,62 +261,6 @@ def quiet(upgrade: Any) -> None:
 
 
 # --- the server ---------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
-def serve(env: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], int]:
-    port = free_port()
-    command = [
-        sys.executable, "-m", "gunicorn",
-        "--workers", str(WORKERS), "--worker-class", "gthread", "--threads", str(THREADS),
-        "--timeout", "120", "--bind", f"{HOST}:{port}", "--chdir", str(ROOT),
-        "--log-level", "warning", "vae:create_app()",
-    ]  # fmt: skip
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group: master and workers stopped together
-        )
-    return process, port
-
-
-def wait_ready(process: subprocess.Popen[bytes], port: int, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"gunicorn exited:\n{log.read_text()[-3000:]}")
-        connection = http.client.HTTPConnection(HOST, port, timeout=5)
-        try:
-            connection.request("GET", "/connexion")
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        finally:
-            connection.close()
-        time.sleep(0.2)
-    raise SystemExit(f"gunicorn not ready after 60 s:\n{log.read_text()[-3000:]}")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=5)
 
 
 # --- the clients --------------------------------------------------------------------------------
@@ -931,8 +873,20 @@ def main() -> int:
         )
         pdf = make_pdf("Attestation employeur – test de charge")
         env = {k: v for k, v in os.environ.items() if not k.startswith("VAE_")} | settings
-        process, port = serve(env, log)
-        wait_ready(process, port, log)
+        process, port = serve(
+            "vae:create_app()",
+            env,
+            log,
+            "--workers",
+            str(WORKERS),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(THREADS),
+            "--timeout",
+            "120",
+        )
+        wait_ready(process, port, "/connexion", log)
         record, elapsed, outcomes = drive(port, setup, pdf)
         stop(process)  # every answer is in; the checker reads what was committed
         print(f"LOAD {name}: gunicorn {WORKERS} workers x {THREADS} threads (gthread)")
