@@ -84,6 +84,24 @@ STATUS_LABELS = {
 }
 EDITABLE_STATUSES = frozenset({DossierStatus.DRAFT, DossierStatus.INCOMPLETE})
 
+_S = DossierStatus
+# The dossier's life (DOMAIN.md): which status may follow which. Withdrawal is possible before
+# the jury.
+NEXT_STATUSES: dict[DossierStatus, frozenset[DossierStatus]] = {
+    _S.DRAFT: frozenset({_S.SUBMITTED, _S.WITHDRAWN}),
+    _S.SUBMITTED: frozenset({_S.INCOMPLETE, _S.RECEVABLE, _S.NON_RECEVABLE, _S.WITHDRAWN}),
+    _S.INCOMPLETE: frozenset({_S.SUBMITTED, _S.WITHDRAWN}),
+    _S.RECEVABLE: frozenset({_S.LIVRET2_IN_PROGRESS, _S.WITHDRAWN}),
+    _S.LIVRET2_IN_PROGRESS: frozenset({_S.LIVRET2_SUBMITTED, _S.WITHDRAWN}),
+    _S.LIVRET2_SUBMITTED: frozenset({_S.LIVRET2_IN_PROGRESS, _S.JURY_SCHEDULED, _S.WITHDRAWN}),
+    _S.JURY_SCHEDULED: frozenset({_S.JURY_SIGNED}),
+    _S.JURY_SIGNED: frozenset({_S.PROCLAIMED}),
+    _S.PROCLAIMED: frozenset({_S.CLOSED}),
+    _S.NON_RECEVABLE: frozenset(),
+    _S.CLOSED: frozenset(),
+    _S.WITHDRAWN: frozenset(),
+}
+
 
 class ActivityStatus(enum.StrEnum):
     SALARIE = "salarie"
@@ -271,6 +289,27 @@ class Dossier(db.Model):
 
     def can_edit(self, user: Any) -> bool:
         return self.editable and self.is_owned_by(user)
+
+    def move_to(
+        self, status: DossierStatus, action: str, *, comment: str | None = None, actor: Any = None
+    ) -> None:
+        """The one place a dossier's status changes: checked against its life cycle, audited
+        (who, when, from, to, why) in the same transaction as the change."""
+        from vae import audit
+
+        if status not in NEXT_STATUSES[self.status]:
+            raise ValueError(f"dossier {self.id}: {self.status.value} -> {status.value} refused")
+        previous = self.status
+        self.status = status
+        audit.record(
+            "dossier",
+            self.id,
+            action,
+            from_state=previous.value,
+            to_state=status.value,
+            comment=comment,
+            actor=actor,
+        )
 
     def refresh_search_text(self) -> None:
         self.search_text = searchable(

@@ -401,22 +401,13 @@ def submit(dossier: Dossier, accepted: Mapping[str, bool]) -> Submission:
     for attachment in dossier.live_attachments():
         if attachment.submitted_in is None:
             attachment.submitted_in = version
-    previous = dossier.status
-    dossier.status = DossierStatus.SUBMITTED
+    dossier.move_to(DossierStatus.SUBMITTED, "submitted", comment=f"version {version}")
     dossier.submitted_at = moment
     dossier.submission_count = version
     # The certifier answers within two months of a complete dossier (L6412-2); a resubmission
     # after a request for complements starts the period again.
     dossier.decision_due = clock.paris_date(moment) + relativedelta(months=2)
     dossier.refresh_search_text()
-    audit.record(
-        "dossier",
-        dossier.id,
-        "submitted",
-        from_state=previous.value,
-        to_state=DossierStatus.SUBMITTED.value,
-        comment=f"version {version}",
-    )
     with storage.removed_on_failure(upload_folder(), stored.stored_name):
         db.session.commit()
     mail.send_template(

@@ -177,20 +177,10 @@ def compose(
         grid={},
     )
     db.session.add(jury)
-    previous = dossier.status
-    dossier.status = DossierStatus.JURY_SCHEDULED
     comment = f"{certifier.name} ; {professional.name}"
     if employer:
         comment += f" ; dérogation : {override_reason}"
-    audit.record(
-        "dossier",
-        dossier.id,
-        "jury_composed",
-        from_state=previous.value,
-        to_state=dossier.status.value,
-        comment=comment,
-        actor=actor,
-    )
+    dossier.move_to(DossierStatus.JURY_SCHEDULED, "jury_composed", comment=comment, actor=actor)
     _commit()
     return jury
 
@@ -285,16 +275,7 @@ def sign(jury: Jury, member: JuryMember) -> None:
         comment=f"{member.name} ; version {jury.grid_version}",
     )
     if jury.signed_by_both:
-        dossier = jury.dossier
-        previous = dossier.status
-        dossier.status = DossierStatus.JURY_SIGNED
-        audit.record(
-            "dossier",
-            dossier.id,
-            "jury_signed",
-            from_state=previous.value,
-            to_state=dossier.status.value,
-        )
+        jury.dossier.move_to(DossierStatus.JURY_SIGNED, "jury_signed")
     _commit()
 
 
@@ -362,20 +343,10 @@ def proclaim(
                 )
             )
     db.session.flush()
-    previous = dossier.status
-    dossier.status = DossierStatus.PROCLAIMED
     comment = ", ".join(f"{c} {'validé' if v else 'non validé'}" for c, v in results.items())
     if departures:
         comment += " ; écarts : " + " ; ".join(f"{c} : {r}" for c, r in departures.items())
-    audit.record(
-        "dossier",
-        dossier.id,
-        "proclaimed",
-        from_state=previous.value,
-        to_state=dossier.status.value,
-        comment=comment,
-        actor=actor,
-    )
+    dossier.move_to(DossierStatus.PROCLAIMED, "proclaimed", comment=comment, actor=actor)
     award = _award_if_complete(dossier, on)
     _commit()
     mail.send_template(

@@ -68,15 +68,7 @@ def open_livret(dossier: Dossier, actor: Any) -> Livret2:
         due_on=dossier.livret2_due,
     )
     db.session.add(livret)
-    dossier.status = DossierStatus.LIVRET2_IN_PROGRESS
-    audit.record(
-        "dossier",
-        dossier.id,
-        "livret2_opened",
-        from_state=DossierStatus.RECEVABLE.value,
-        to_state=DossierStatus.LIVRET2_IN_PROGRESS.value,
-        actor=actor,
-    )
+    dossier.move_to(DossierStatus.LIVRET2_IN_PROGRESS, "livret2_opened", actor=actor)
     db.session.commit()
     return livret
 
@@ -226,20 +218,15 @@ def submit(dossier: Dossier, livret: Livret2, actor: Any) -> Livret2Version:
         pdf_sha256=stored.sha256,
     )
     db.session.add(version)
-    previous = dossier.status
     livret.status = Livret2Status.SUBMITTED
     livret.submitted_at = moment
     livret.submission_count = version_number
     for attachment in dossier.live_attachments():
         if attachment.situation_id is not None and attachment.submitted_in is None:
             attachment.submitted_in = version_number
-    dossier.status = DossierStatus.LIVRET2_SUBMITTED
-    audit.record(
-        "dossier",
-        dossier.id,
+    dossier.move_to(
+        DossierStatus.LIVRET2_SUBMITTED,
         "livret2_submitted",
-        from_state=previous.value,
-        to_state=dossier.status.value,
         comment=f"version {version_number}",
         actor=actor,
     )
@@ -264,16 +251,8 @@ def return_for_completion(dossier: Dossier, livret: Livret2, comment: str, offic
     livret.status = Livret2Status.RETURNED
     livret.return_comment = comment
     livret.returned_at = clock.now()
-    previous = dossier.status
-    dossier.status = DossierStatus.LIVRET2_IN_PROGRESS
-    audit.record(
-        "dossier",
-        dossier.id,
-        "livret2_returned",
-        from_state=previous.value,
-        to_state=dossier.status.value,
-        comment=comment,
-        actor=officer,
+    dossier.move_to(
+        DossierStatus.LIVRET2_IN_PROGRESS, "livret2_returned", comment=comment, actor=officer
     )
     _commit()
     mail.send_template(

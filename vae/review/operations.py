@@ -161,22 +161,13 @@ def decide(
         letter_sha256=stored.sha256,
     )
     db.session.add(decision)
-    previous = dossier.status
-    dossier.status = DECISION_STATUS[kind]
-    dossier.decided_at = moment
-    dossier.decision_due = None
-    dossier.livret2_due = decision.livret2_due
     why = comment or "; ".join(missing) or None
     if reason_code:
         why = f"{NON_RECEVABLE_REASONS[reason_code]} : {comment}"
-    audit.record(
-        "dossier",
-        dossier.id,
-        "decided",
-        from_state=previous.value,
-        to_state=dossier.status.value,
-        comment=why,
-    )
+    dossier.move_to(DECISION_STATUS[kind], "decided", comment=why)
+    dossier.decided_at = moment
+    dossier.decision_due = None
+    dossier.livret2_due = decision.livret2_due
     with storage.removed_on_failure(upload_folder(), stored.stored_name):
         _commit()
     mail.send_template(
