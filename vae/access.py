@@ -114,19 +114,11 @@ def enforce() -> Any:
     return None
 
 
-def owner_or_404(found: Any) -> Any:
-    """Return ``found`` or answer 404: used when an object is missing *or* not the user's."""
-    if found is None:
-        abort(404)
-    return found
-
-
 __all__ = [
     "Role",
     "anonymous_only",
     "authenticated",
     "enforce",
-    "owner_or_404",
     "public",
     "roles_required",
     "rule_of",

@@ -8,7 +8,6 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import Flask, Response, flash, redirect, render_template, request
-from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user
@@ -17,7 +16,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
 
-from vae import access
+from vae import access, clock, french
 from vae.dossier.operations import DossierError
 from vae.extensions import db, login_manager
 
@@ -153,8 +152,8 @@ def date_fr(value: date | datetime | str | None) -> str:
         except ValueError:
             return value
     if isinstance(value, datetime):
-        return _first(format_datetime(value, "d MMMM y"))
-    return _first(format_date(value, "d MMMM y"))
+        value = clock.paris_date(value)
+    return french.long_date(value)
 
 
 def datetime_fr(value: datetime | str | None) -> str:
@@ -166,8 +165,5 @@ def datetime_fr(value: datetime | str | None) -> str:
             value = datetime.fromisoformat(value)
         except ValueError:
             return value
-    return _first(format_datetime(value, "d MMMM y 'à' HH:mm"))
-
-
-def _first(text: str) -> str:
-    return "1er" + text[1:] if text.startswith("1 ") else text
+    local = value.astimezone(clock.PARIS)
+    return f"{french.long_date(local.date())} à {local:%H:%M}"
