@@ -666,4 +666,6 @@ def test_random_text_in_situation_fields_never_raises(
     ]
     reader, text = read(livret2_pdf(data, draft=draft))
     assert len(reader.pages) >= 3
-    assert (WATERMARK in text) is draft
+    typed = " ".join(str(v) for v in fields.values())
+    if WATERMARK not in typed:  # the candidate may type the watermark's words themselves
+        assert (WATERMARK in text) is draft
