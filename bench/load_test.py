@@ -7,19 +7,25 @@
    candidates, all through the app's own operations.
 2. ``gunicorn --workers 2`` (gthread, 4 threads) on a free port of 127.0.0.1, in its own
    process group, stopped in ``finally``.
-3. For ``DURATION_S`` seconds (and at most ``MAX_REQUESTS`` requests), only to 127.0.0.1:
+3. For ``--seconds`` seconds (and at most ``MAX_REQUESTS`` requests), only to 127.0.0.1:
    50 candidates (one cookie jar each) start a ``cqp-spp`` dossier, then loop: new activity
    (form page for the CSRF token, POST, redirect followed), sometimes a PDF for one of their
    activities, sometimes their identity; 5 officers browse the queue (filters, pages), open
    review pages and declare the pre-submitted dossiers recevable with the page's lock version.
    The first ``BARRIER_RACES`` dossiers are decided by all five officers at the same instant
-   (each reads the page, a barrier, then all POST): exactly one must win.
+   (each reads the page, a barrier, then all POST): exactly one must win. ``SUBMITTERS`` other
+   candidates, each with a complete dossier, press « Déposer » at the same instant, every other
+   one in ``PRESSES`` tabs at once (a double click): each dossier submitted once, with its own
+   number; the other presses answered « déjà déposé ».
 4. The server is stopped and the database read directly (SQLAlchemy on the same URL): no 5xx,
    every accepted activity and upload stored (files on disk with the recorded SHA-256), at most
-   one decision per dossier and each reported winner's decision there.
+   one decision per dossier and each reported winner's decision there, one submission row per
+   version of each submitted dossier with its PDF on disk (SHA-256 as recorded), distinct
+   numbers, and no file on disk that no row names.
 
 Prints a summary and ``LOAD <sqlite|postgresql> ok``; otherwise the details and exit code 1.
-``VAE_LOAD_SECONDS`` changes the duration, ``VAE_LOAD_KEEP=1`` keeps the temporary directory.
+``--seconds`` (or ``VAE_LOAD_SECONDS``) changes the duration, ``VAE_LOAD_KEEP=1`` keeps the
+temporary directory.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ import hashlib
 import html
 import http.client
 import io
+import json
 import logging
 import os
 import random
@@ -50,7 +57,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import load
-from server import HOST, serve, stop, wait_ready
+from server import HOST, free_port, serve_app, stop, wait_ready
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -59,6 +66,8 @@ CANDIDATES = 50
 OFFICERS = 5
 PRESUBMITTED = 20
 BARRIER_RACES = 6
+SUBMITTERS = 6
+PRESSES = 3  # tabs pressing « Déposer » at once, for every other submitter
 DURATION_S = float(os.environ.get("VAE_LOAD_SECONDS", "60"))
 MAX_REQUESTS = 60_000
 TIMEOUT_S = 30.0
@@ -72,8 +81,12 @@ _LOCK = re.compile(r'<input[^>]*name="decision-lock_version"[^>]*>')
 _VALUE = re.compile(r'value="(\d+)"')
 _DOSSIER = re.compile(r"/dossiers/([0-9a-f-]{36})/")
 _TARGET = re.compile(r'name="target" value="a-([0-9a-f-]{36})"')
+_NUMBER = re.compile(r"VAE-\d{4}-\d{6}")
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 DECIDED = "Décision enregistrée"
+SUBMITTED = "est déposé (version 1)"
+SWORN = {"exact": "y", "personal": "y", "single_request": "y", "three_requests": "y"}
+ALREADY_SUBMITTED = "Ce dossier est déposé : il ne peut plus être modifié."
 CONFLICT = "vient d'être modifié par quelqu'un d'autre"
 QUEUE_PATHS = [
     "/cpnefp/dossiers",
@@ -96,7 +109,7 @@ def note(message: str) -> None:
 # --- the app's environment and database ---------------------------------------------------------
 
 
-def environment(tmp: Path, url: str) -> dict[str, str]:
+def environment(tmp: Path, url: str, port: int) -> dict[str, str]:
     """The app's settings; any VAE_* of the caller's shell is dropped (no stray mail server)."""
     for name in [n for n in os.environ if n.startswith("VAE_")]:
         del os.environ[name]
@@ -108,6 +121,7 @@ def environment(tmp: Path, url: str) -> dict[str, str]:
         "VAE_RATELIMIT_ENABLED": "false",
         "VAE_UPLOAD_FOLDER": str(tmp / "uploads"),
         "VAE_MAIL_OUTBOX": str(tmp / "outbox"),
+        "VAE_PUBLIC_URL": f"http://{HOST}:{port}",  # the only host the app answers
     }
     os.environ.update(settings)
     return settings
@@ -128,6 +142,7 @@ class Setup:
     candidates: list[str]
     officers: dict[str, uuid.UUID]  # email -> id
     presubmitted: list[uuid.UUID]
+    to_submit: dict[str, uuid.UUID]  # email -> complete dossier, submitted during the run
 
 
 def build(app: Any) -> Setup:
@@ -165,13 +180,29 @@ def build(app: Any) -> Setup:
             ]  # fmt: skip
             proof = make_pdf("Attestation employeur")
             presubmitted = [submitted_dossier(i, proof) for i in range(PRESUBMITTED)]
+            to_submit = {
+                f"depot{i}@charge.exemple.fr": complete_dossier(
+                    PRESUBMITTED + i, proof, f"depot{i}@charge.exemple.fr"
+                ).id
+                for i in range(SUBMITTERS)
+            }
         db.session.remove()
         db.engine.dispose()  # gunicorn opens its own connections
-    return Setup(candidates, officers, presubmitted)
+    return Setup(candidates, officers, presubmitted, to_submit)
 
 
 def submitted_dossier(index: int, proof: bytes) -> uuid.UUID:
     """A complete cqp-spp dossier, submitted (as tests/e2e/test_staff_journey.py builds one)."""
+    from vae.dossier import operations
+
+    dossier = complete_dossier(index, proof, f"depose{index}@charge.exemple.fr")
+    keys = {c.key: True for c in operations.commitments(dossier.referential.title)}
+    operations.submit(dossier, keys)
+    return dossier.id
+
+
+def complete_dossier(index: int, proof: bytes, email: str) -> Any:
+    """A new candidate's complete cqp-spp dossier, ready to submit."""
     from dateutil.relativedelta import relativedelta
 
     from vae.access import Role
@@ -180,7 +211,6 @@ def submitted_dossier(index: int, proof: bytes) -> uuid.UUID:
     from vae.dossier.models import ActivityStatus, AttachmentKind, WorkTime
 
     last = f"{LAST_NAMES[index % len(LAST_NAMES)]} {index}"
-    email = f"depose{index}@charge.exemple.fr"
     owner = create_account(email, "Déposante", last, Role.CANDIDATE, PASSWORD)
     dossier = operations.start(owner, "cqp-spp")
     operations.set_option(dossier, "prevoyance")
@@ -239,9 +269,7 @@ def submitted_dossier(index: int, proof: bytes) -> uuid.UUID:
         operations.add_attachment(dossier, kind, io.BytesIO(proof), "piece.pdf", activity=activity)
     operations.save_education(dossier, "", "Baccalauréat")
     operations.save_cv(dossier, "Quatre ans en mutuelle, sept ans de bénévolat.")
-    keys = {c.key: True for c in operations.commitments(dossier.referential.title)}
-    operations.submit(dossier, keys)
-    return dossier.id
+    return dossier
 
 
 def quiet(upgrade: Any) -> None:
@@ -288,6 +316,8 @@ class Record:
     decisions_won: list[tuple[str, str]] = field(default_factory=list)  # (dossier id, officer)
     conflicts: list[tuple[str, str]] = field(default_factory=list)
     race_outcomes: list[tuple[str, Counter[str]]] = field(default_factory=list)
+    submissions_won: list[str] = field(default_factory=list)  # dossier ids
+    submit_outcomes: Counter[str] = field(default_factory=Counter)
 
     def add(self, name: str, item: Any) -> None:
         with self.lock:
@@ -371,6 +401,12 @@ class Client:
 
     def anomaly(self, message: str) -> None:
         self.record.add("anomalies", f"{self.who}: {message}")
+
+    def tab(self) -> Client:
+        """Another tab of the same browser: a copy of the cookies, then its own."""
+        other = Client(self.port, self.record, f"{self.who} (onglet)")
+        other.jar = self.jar.copy()
+        return other
 
 
 def csrf(page: str) -> str | None:
@@ -576,16 +612,63 @@ def officer(
             decide(dossier, page, barrier=False)
 
 
+def submitter(
+    client: Client,
+    email: str,
+    dossier: str,
+    presses: int,
+    ready: threading.Barrier,
+    race: threading.Barrier,
+) -> None:
+    """Sign in, open the summary, then press « Déposer » at the same instant as every other
+    submitter, in ``presses`` tabs at once (each with its own copy of the cookies)."""
+    client.login(email)
+    path = f"/dossiers/{dossier}/recapitulatif"
+    _status, _, page = client.get("submit_page", path, budgeted=False)
+    form = {"csrf_token": csrf(page) or "", **SWORN}
+    ready.wait()
+
+    def press(tab: Client) -> None:
+        with contextlib.suppress(threading.BrokenBarrierError):
+            race.wait()
+        status, target, answer = tab.post_form("submit_post", path, form, budgeted=False)
+        shown = tab.follow("submit_follow", target, budgeted=False) if status == 302 else answer
+        if SUBMITTED in shown:
+            outcome = "submitted"
+            tab.record.add("submissions_won", dossier)
+        elif ALREADY_SUBMITTED in shown:
+            outcome = "already submitted"
+        elif status >= 500 or status < 0:
+            outcome = f"error {status}"
+        else:
+            outcome = f"refused {status}"
+            tab.anomaly(f"submission of {dossier}: {status} {snippet(shown)}")
+        with tab.record.lock:
+            tab.record.submit_outcomes[outcome] += 1
+
+    tabs = [client.tab() for _ in range(presses - 1)]
+    helpers = [threading.Thread(target=press, args=(tab,), daemon=True) for tab in tabs]
+    for helper in helpers:
+        helper.start()
+    press(client)
+    for helper in helpers:
+        helper.join(TIMEOUT_S + 10)
+
+
 def snippet(page: str) -> str:
     errors = re.findall(r'class="[^"]*error[^"]*"[^>]*>([^<]{1,200})<', page)
     return "; ".join(e.strip() for e in errors[:3]) or " ".join(page.split())[:200]
 
 
-def drive(port: int, setup: Setup, pdf: bytes) -> tuple[Record, float, dict[str, Counter[str]]]:
+def drive(
+    port: int, setup: Setup, pdf: bytes, seconds: float
+) -> tuple[Record, float, dict[str, Counter[str]]]:
     record = Record()
-    people = len(setup.candidates) + len(setup.officers)
+    people = len(setup.candidates) + len(setup.officers) + len(setup.to_submit)
     ready = threading.Barrier(people + 1, timeout=120)
     race = threading.Barrier(len(setup.officers), timeout=30)
+    presses = {email: PRESSES if i % 2 == 0 else 1 for i, email in enumerate(setup.to_submit)}
+    submit_race = threading.Barrier(sum(presses.values()), timeout=30)
     dossiers = [str(d) for d in setup.presubmitted]
     outcomes: dict[str, Counter[str]] = defaultdict(Counter)
     failures: list[str] = []
@@ -599,6 +682,7 @@ def drive(port: int, setup: Setup, pdf: bytes) -> tuple[Record, float, dict[str,
             failures.append(f"{client.who}: {exc!r}")
             ready.abort()
             race.abort()
+            submit_race.abort()
 
     threads = [
         threading.Thread(
@@ -616,6 +700,22 @@ def drive(port: int, setup: Setup, pdf: bytes) -> tuple[Record, float, dict[str,
         )
         for email in setup.officers
     ]
+    threads += [
+        threading.Thread(
+            target=run,
+            args=(
+                submitter,
+                Client(port, record, email),
+                email,
+                str(dossier),
+                presses[email],
+                ready,
+                submit_race,
+            ),
+            daemon=True,
+        )
+        for email, dossier in setup.to_submit.items()
+    ]
     for thread in threads:
         thread.start()
     try:
@@ -626,7 +726,7 @@ def drive(port: int, setup: Setup, pdf: bytes) -> tuple[Record, float, dict[str,
     with record.lock:
         counted_from = record.requests
     started = time.perf_counter()
-    while time.perf_counter() - started < DURATION_S and not record.stop.is_set():
+    while time.perf_counter() - started < seconds and not record.stop.is_set():
         time.sleep(0.2)
     record.stop.set()
     elapsed = time.perf_counter() - started
@@ -769,6 +869,8 @@ def verify(app: Any, setup: Setup, record: Record, pdf_sha: str, upload_folder: 
             if wrong:
                 problems.append(f"dossier status disagrees with its decisions: {wrong}")
 
+            problems += check_submissions(db, setup, record, upload_folder)
+
             # Files on disk that no row names: written before a commit that did not happen.
             named = set(db.scalars(select(Attachment.__table__.c.stored_name)))
             named |= set(db.scalars(select(Submission.__table__.c.pdf_stored_name)))
@@ -782,6 +884,11 @@ def verify(app: Any, setup: Setup, record: Record, pdf_sha: str, upload_folder: 
         else "other PDFs (decision letters)"
         for n in set(on_disk) - named
     )
+    if orphans:
+        problems.append(
+            f"{sum(orphans.values())} files on disk named by no row: "
+            f"{sorted(set(on_disk) - named)[:5]}"
+        )
     print(
         f"writes   activities accepted {len(record.activities)} found {found_activities}; "
         f"uploads accepted {len(record.uploads)} found {found_uploads} (rows {len(rows)}); "
@@ -796,12 +903,79 @@ def verify(app: Any, setup: Setup, record: Record, pdf_sha: str, upload_folder: 
     return problems
 
 
+def check_submissions(db: Any, setup: Setup, record: Record, upload_folder: Path) -> list[str]:
+    """Each raced dossier submitted once and reported once; for every submitted dossier, one
+    row per version with its PDF on disk as recorded; numbers distinct and well formed."""
+    from sqlalchemy import select
+
+    from vae import storage
+    from vae.dossier.models import Dossier, Submission
+
+    problems: list[str] = []
+    dossiers, submissions = Dossier.__table__, Submission.__table__
+    frozen = db.execute(
+        select(
+            submissions.c.dossier_id,
+            submissions.c.version,
+            submissions.c.pdf_stored_name,
+            submissions.c.pdf_sha256,
+            submissions.c.pdf_size,
+        )
+    ).all()
+    versions: dict[uuid.UUID, list[int]] = defaultdict(list)
+    for row in frozen:
+        versions[row.dossier_id].append(row.version)
+        path = storage.path_of(upload_folder, row.pdf_stored_name)
+        data = path.read_bytes() if path.is_file() else b""
+        if hashlib.sha256(data).hexdigest() != row.pdf_sha256 or len(data) != row.pdf_size:
+            problems.append(f"submission PDF of {row.dossier_id} v{row.version} missing or altered")
+    counts = dict(
+        db.execute(
+            select(dossiers.c.id, dossiers.c.submission_count).where(
+                dossiers.c.submission_count > 0
+            )
+        ).all()
+    )
+    gaps = {
+        d: sorted(versions.get(d, []))
+        for d, n in counts.items()
+        if sorted(versions.get(d, [])) != list(range(1, n + 1))
+    }
+    if gaps or set(versions) - set(counts):
+        problems.append(f"submission rows disagree with the dossiers' counts: {gaps}")
+    raced = set(setup.to_submit.values())
+    not_once = {d: len(versions.get(d, [])) for d in raced if len(versions.get(d, [])) != 1}
+    if not_once:
+        problems.append(f"raced dossiers not submitted exactly once: {not_once}")
+    won = Counter(uuid.UUID(d) for d in record.submissions_won)
+    if won != Counter(raced):
+        problems.append(f"submissions reported won {dict(won)}, one per raced dossier expected")
+    numbers = list(db.scalars(select(dossiers.c.number).where(dossiers.c.number.is_not(None))))
+    if len(numbers) != len(set(numbers)) or not all(_NUMBER.fullmatch(n) for n in numbers):
+        problems.append(f"dossier numbers duplicated or malformed: {sorted(numbers)[:10]}")
+    print(
+        f"submits  {len(raced)} dossiers submitted at the same instant "
+        f"({record.submit_outcomes.total()} presses: "
+        + ", ".join(f"{o} {n}" for o, n in sorted(record.submit_outcomes.items()))
+        + f"); {len(frozen)} submission rows, {len(set(numbers))} numbers"
+    )
+    return problems
+
+
 def server_log_errors(log: Path) -> list[str]:
     """The exceptions the app logged: ``Exception on /path [METHOD]`` and their last line."""
     text = log.read_text(errors="replace") if log.exists() else ""
     found = Counter()
     where = None
     for line in text.splitlines():
+        if line.startswith("{"):  # the app's JSON log lines: the traceback is a field
+            with contextlib.suppress(ValueError, KeyError, TypeError):
+                entry = json.loads(line)
+                match = re.search(r"Exception on (\S+) \[(\w+)\]", entry["message"])
+                if match and entry.get("traceback"):
+                    where = f"{match.group(2)} {_UUID.sub('<id>', match.group(1))}"
+                    found[f"{where}: {entry['traceback'].strip().splitlines()[-1][:200]}"] += 1
+            continue
         match = re.search(r"Exception on (\S+) \[(\w+)\]", line)
         if match:
             where = f"{match.group(2)} {_UUID.sub('<id>', match.group(1))}"
@@ -848,6 +1022,12 @@ def main() -> int:
         action="store_true",
         help="use the empty database of VAE_TEST_DATABASE_URL (scripts/with-postgres)",
     )
+    parser.add_argument(
+        "--seconds",
+        type=float,
+        default=DURATION_S,
+        help=f"duration of the measured window (default {DURATION_S:g}, or VAE_LOAD_SECONDS)",
+    )
     options = parser.parse_args()
     keep = os.environ.get("VAE_LOAD_KEEP") == "1"
     tmp = Path(tempfile.mkdtemp(prefix="vae-load-"))
@@ -861,7 +1041,8 @@ def main() -> int:
     process = None
     log = tmp / "gunicorn.log"
     try:
-        settings = environment(tmp, url)
+        port = free_port()
+        settings = environment(tmp, url, port)
         from vae import create_app
 
         app = create_app()
@@ -869,25 +1050,14 @@ def main() -> int:
         setup = build(app)
         note(
             f"{name}: {len(setup.candidates)} candidates, {len(setup.officers)} officers, "
-            f"{len(setup.presubmitted)} submitted dossiers in {time.perf_counter() - began:.1f} s"
+            f"{len(setup.presubmitted)} submitted dossiers, {len(setup.to_submit)} to submit in "
+            f"{time.perf_counter() - began:.1f} s"
         )
         pdf = make_pdf("Attestation employeur – test de charge")
         env = {k: v for k, v in os.environ.items() if not k.startswith("VAE_")} | settings
-        process, port = serve(
-            "vae:create_app()",
-            env,
-            log,
-            "--workers",
-            str(WORKERS),
-            "--worker-class",
-            "gthread",
-            "--threads",
-            str(THREADS),
-            "--timeout",
-            "120",
-        )
+        process, port = serve_app(env, log, WORKERS, THREADS, port=port)
         wait_ready(process, port, "/connexion", log)
-        record, elapsed, outcomes = drive(port, setup, pdf)
+        record, elapsed, outcomes = drive(port, setup, pdf, options.seconds)
         stop(process)  # every answer is in; the checker reads what was committed
         print(f"LOAD {name}: gunicorn {WORKERS} workers x {THREADS} threads (gthread)")
         summary(record, elapsed, outcomes)

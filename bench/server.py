@@ -23,11 +23,11 @@ def free_port() -> int:
 
 
 def serve(
-    target: str, env: dict[str, str], log: Path, *options: str
+    target: str, env: dict[str, str], log: Path, *options: str, port: int | None = None
 ) -> tuple[subprocess.Popen[bytes], int]:
-    """``gunicorn OPTIONS TARGET`` on a free port of 127.0.0.1, in its own process group
-    (master and workers are stopped together by :func:`stop`)."""
-    port = free_port()
+    """``gunicorn OPTIONS TARGET`` on ``port`` (default: a free one) of 127.0.0.1, in its own
+    process group (master and workers are stopped together by :func:`stop`)."""
+    port = port or free_port()
     command = [
         sys.executable,
         "-m",
@@ -51,6 +51,27 @@ def serve(
             start_new_session=True,
         )
     return process, port
+
+
+def serve_app(
+    env: dict[str, str], log: Path, workers: int, threads: int, *, port: int | None = None
+) -> tuple[subprocess.Popen[bytes], int]:
+    """The VAE app under gunicorn, ``workers`` processes × ``threads`` threads (gthread), as the
+    README deploys it: for the load test and the concurrency tests."""
+    return serve(
+        "vae:create_app()",
+        env,
+        log,
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(threads),
+        "--timeout",
+        "120",
+        port=port,
+    )
 
 
 def wait_ready(process: subprocess.Popen[bytes], port: int, path: str, log: Path) -> None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -52,3 +53,39 @@ def commit_or(conflict: Callable[[], Exception]) -> None:
     except StaleDataError as exc:
         db.session.rollback()
         raise conflict() from exc
+
+
+def lock_for_update(*instances: Any) -> None:
+    """Take the write lock for the rest of the transaction, then reload ``instances`` from the
+    database: concurrent requests run this block one after the other, each seeing what the
+    previous one committed. Call it before changing anything in the session.
+
+    PostgreSQL locks the instances' rows (``SELECT … FOR UPDATE``, in the order given: keep the
+    same order everywhere). SQLite has no row locks: the transaction starts with ``BEGIN
+    IMMEDIATE``, which takes the database's write lock at once (waiting ``busy_timeout`` for
+    it). Without a write already made, pysqlite has not started the transaction yet; with one,
+    the transaction holds the write lock already.
+    """
+    from vae.extensions import db
+
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite":
+        raw = connection.connection.dbapi_connection
+        if raw is not None and not raw.in_transaction:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+    for instance in instances:
+        db.session.refresh(instance, with_for_update=True)
+
+
+@contextlib.contextmanager
+def locked(*instances: Any) -> Iterator[None]:
+    """``with locked(dossier):`` — :func:`lock_for_update`, and when the block raises, a
+    rollback that releases the lock at once (not when the request ends)."""
+    from vae.extensions import db
+
+    lock_for_update(*instances)
+    try:
+        yield
+    except BaseException:
+        db.session.rollback()
+        raise

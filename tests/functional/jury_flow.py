@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date
 
 from sqlalchemy import select
 
 from tests.functional.dossier_flow import SWORN, complete_dossier, url
-from tests.helpers import submit
+from tests.helpers import csrf_token, submit
 from vae.access import Role
 from vae.dossier.models import Dossier
 from vae.extensions import db
@@ -19,6 +20,20 @@ STORY = " ".join(["J'ai instruit le dossier de l'adhérent et vérifié ses gara
 
 def to_livret2_submitted(app, candidate, make_user) -> str:
     """A cqp-spp (santé) dossier, recevable, with a submitted livret 2 covering the 5 domains."""
+    from vae.livret2 import operations as l2
+    from vae.livret2.models import Livret2
+
+    dossier_id, officer = livret2_ready(app, candidate, make_user)
+    with app.test_request_context():
+        dossier = db.session.get(Dossier, uuid.UUID(dossier_id))
+        livret = db.session.scalar(select(Livret2).where(Livret2.dossier_id == dossier.id))
+        l2.submit(dossier, livret, officer)
+    return dossier_id
+
+
+def livret2_ready(app, candidate, make_user, due: date = date(2027, 5, 24)) -> tuple[str, object]:
+    """A cqp-spp (santé) dossier, recevable, its livret 2 covering the 5 domains, not submitted;
+    with the officer who declared it recevable."""
     from vae.livret2 import operations as l2
     from vae.review import operations as review
     from vae.review.models import DecisionKind
@@ -33,7 +48,7 @@ def to_livret2_submitted(app, candidate, make_user) -> str:
             DecisionKind.RECEVABLE,
             officer=officer,
             lock_version=None,
-            livret2_due=date(2027, 5, 24),
+            livret2_due=due,
         )
         livret = l2.open_livret(dossier, officer)
         for block in dossier.referential.blocks:
@@ -49,8 +64,7 @@ def to_livret2_submitted(app, candidate, make_user) -> str:
                     "competencies": [block.competencies[0].code],
                 },
             )
-        l2.submit(dossier, livret, officer)
-    return dossier_id
+    return dossier_id, officer
 
 
 def member(
@@ -98,11 +112,37 @@ def declare(client, dossier_id):
     return submit(client, f"/jury/dossiers/{dossier_id}", {"confirm": "y"})
 
 
+SIGN_VERSION = re.compile(r'name="sign-grid_version"[^>]*value="(\d+)"')
+
+
+def grid_url(dossier_id) -> str:
+    return f"/jury/dossiers/{dossier_id}/grille"
+
+
+def sign_form(client, dossier_id) -> dict:
+    """The « Signer » form as the grid page shows it now: CSRF token and the grid's version."""
+    page = client.get(grid_url(dossier_id)).get_data(as_text=True)
+    match = SIGN_VERSION.search(page)
+    assert match, "no « Signer » form on the grid page"
+    return {
+        "csrf_token": csrf_token(page.encode()),
+        "sign-confirm": "y",
+        "sign-grid_version": match.group(1),
+    }
+
+
+def sign(client, dossier_id, form: dict | None = None):
+    """Press « Signer »: with ``form`` as loaded earlier, or with the page loaded now."""
+    return client.post(
+        f"/jury/dossiers/{dossier_id}/signer", data=form or sign_form(client, dossier_id)
+    )
+
+
 def grid_data(app, dossier_id, validated_blocks: set[str]) -> dict:
     from vae.jury.operations import definition
 
     with app.app_context():
-        jury = db.session.scalar(select(Jury))
+        jury = db.session.scalar(select(Jury).where(Jury.dossier_id == uuid.UUID(dossier_id)))
         blocks = definition(jury)
     data = {}
     for block in blocks:
@@ -121,10 +161,9 @@ def grid_data(app, dossier_id, validated_blocks: set[str]) -> dict:
 def signed(app, scheduled, validated: set[str]) -> str:
     dossier_id, certifier_user, professional_user, _staff = scheduled
     clients = [jury_client(app, certifier_user), jury_client(app, professional_user)]
-    grid_url = f"/jury/dossiers/{dossier_id}/grille"
     for client in clients:
         declare(client, dossier_id)
-    submit(clients[0], grid_url, grid_data(app, dossier_id, validated))
+    submit(clients[0], grid_url(dossier_id), grid_data(app, dossier_id, validated))
     for client in clients:
-        submit(client, f"/jury/dossiers/{dossier_id}/signer", {"sign-confirm": "y"}, page=grid_url)
+        assert sign(client, dossier_id).status_code == 302
     return dossier_id

@@ -15,6 +15,7 @@ from tests.functional.dossier_flow import SWORN, complete_dossier, url
 from tests.helpers import csrf_token, outbox_messages, pdf_text, submit, text
 from vae.access import Role
 from vae.audit import AuditEntry, AuditImmutableError
+from vae.auth.models import User
 from vae.dossier.models import Dossier, DossierStatus
 from vae.extensions import db
 from vae.review.models import Decision
@@ -80,14 +81,23 @@ def test_queue_flags_overdue_and_paginates(app, candidate, officer, monkeypatch)
 
     import vae.clock
 
-    candidate_id = candidate.user.id
     dossier_id = complete_dossier(candidate)
     submit(candidate, url(dossier_id, "recapitulatif"), SWORN)
     with app.app_context():
         base = db.session.get(Dossier, uuid.UUID(dossier_id))
         for i in range(30):
+            # One open dossier per candidate and certification: each clone has its own candidate.
+            other = User(
+                email=f"t{i}@exemple.fr",
+                role=Role.CANDIDATE,
+                first_name="Test",
+                last_name=f"Nom{i:02d}",
+                password_hash="!",
+            )
+            db.session.add(other)
+            db.session.flush()
             clone = Dossier(
-                candidate_id=candidate_id,
+                candidate_id=other.id,
                 certification_id=base.certification_id,
                 referential_version_id=base.referential_version_id,
                 status=DossierStatus.SUBMITTED,

@@ -125,6 +125,9 @@ def start() -> Any:
     if form.validate_on_submit():
         try:
             dossier = operations.start(current_user, form.certification.data)
+        except operations.OpenDossierExists as exc:  # a simultaneous request created it
+            flash(str(exc), "info")
+            return redirect(url_for("dossier.step_certification", dossier_id=exc.dossier_id))
         except operations.DossierError as exc:
             error = str(exc)
             form.certification.errors.append(error)
@@ -359,7 +362,7 @@ def step_attachments(dossier_id: uuid.UUID) -> Any:
         if form.validate_on_submit():
             upload = form.file.data
             try:
-                operations.add_attachment(
+                added = operations.add_attachment(
                     dossier,
                     AttachmentKind(form.kind.data),
                     upload.stream,
@@ -370,7 +373,7 @@ def step_attachments(dossier_id: uuid.UUID) -> Any:
             except storage.UploadRejected as exc:
                 form.file.errors.append(exc.message)
             else:
-                flash(f"Pièce ajoutée : {upload.filename}.", "success")
+                flash(f"Pièce ajoutée : {added.display_name}.", "success")
                 return redirect(
                     url_for(
                         "dossier.step_attachments", dossier_id=dossier.id, _anchor=f"piece-{key}"
@@ -399,7 +402,7 @@ def attachment(dossier_id: uuid.UUID, attachment_id: uuid.UUID) -> Any:
         path,
         mimetype=item.mime_type,
         as_attachment=not inline,
-        download_name=item.display_name,
+        download_name=storage.display_name(item.display_name, item.mime_type),
         max_age=0,
     )
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
@@ -441,6 +444,8 @@ def step_summary(dossier_id: uuid.UUID) -> Any:
                     dossier, {c.key: bool(getattr(form, c.key).data) for c in commitments}
                 )
             except operations.DossierError as exc:
+                if (redirected := _editable_or_redirect(dossier)) is not None:
+                    return redirected  # submitted meanwhile (a double click, another tab)
                 error = str(exc)
             else:
                 flash(

@@ -83,6 +83,10 @@ STATUS_LABELS = {
     DossierStatus.WITHDRAWN: "Retiré",
 }
 EDITABLE_STATUSES = frozenset({DossierStatus.DRAFT, DossierStatus.INCOMPLETE})
+# A recevabilité request in progress: a candidate has at most one per certification (the
+# database enforces it, index uq_dossiers_one_open).
+OPEN_STATUSES = (DossierStatus.DRAFT, DossierStatus.SUBMITTED, DossierStatus.INCOMPLETE)
+ONE_OPEN_WHERE = "status IN ({})".format(", ".join(f"'{s.value}'" for s in OPEN_STATUSES))
 
 _S = DossierStatus
 # The dossier's life (DOMAIN.md): which status may follow which. Withdrawal is possible before
@@ -187,6 +191,14 @@ class Dossier(db.Model):
             "status = 'draft' OR (number IS NOT NULL AND submitted_at IS NOT NULL)",
             name="submitted_has_number",
         ),
+        Index(
+            "uq_dossiers_one_open",
+            "candidate_id",
+            "certification_id",
+            unique=True,
+            sqlite_where=text(ONE_OPEN_WHERE),
+            postgresql_where=text(ONE_OPEN_WHERE),
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_uuid)
@@ -265,10 +277,12 @@ class Dossier(db.Model):
         return bool(user and user.is_authenticated and self.candidate_id == user.id)
 
     def can_view(self, user: Any) -> bool:
-        """The candidate, staff, and the two jury members once they declared no conflict."""
+        """The candidate; staff once it was submitted (a draft is the candidate's alone, a
+        dossier returned for complements stays visible); the two jury members once they
+        declared no conflict."""
         if self.is_owned_by(user):
             return True
-        if not (user and user.is_authenticated):
+        if not (user and user.is_authenticated) or self.submission_count == 0:
             return False
         if user.role == Role.JURY:
             return self._jury_member_cleared(user)

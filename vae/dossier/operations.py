@@ -13,12 +13,15 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 
 from vae import audit, clock, mail, storage
-from vae.dbtypes import commit_or
+from vae.dbtypes import commit_or, locked
 from vae.dossier import snapshot as snapshots
 from vae.dossier.assessment import assess_dossier
 from vae.dossier.models import (
+    OPEN_STATUSES,
     Activity,
     Attachment,
     AttachmentKind,
@@ -34,11 +37,20 @@ from vae.extensions import db
 from vae.referentials.models import Certification, ReferentialVersion
 from vae.rules.quotas import QuotaBreach, SubmittedRequest, check_quota
 
-OPEN_STATUSES = (DossierStatus.DRAFT, DossierStatus.SUBMITTED, DossierStatus.INCOMPLETE)
-
 
 class DossierError(Exception):
     """A refused operation, with a French message for the candidate."""
+
+
+ALREADY_OPEN = "Vous avez déjà un dossier en cours pour cette certification."
+
+
+class OpenDossierExists(DossierError):
+    """A new dossier lost the race to a simultaneous one: the candidate goes to that one."""
+
+    def __init__(self, dossier_id: uuid.UUID) -> None:
+        super().__init__(f"{ALREADY_OPEN[:-1]}\u00a0: le voici.")
+        self.dossier_id = dossier_id
 
 
 @dataclass(frozen=True)
@@ -119,37 +131,50 @@ def start(candidate: Any, certification_code: str) -> Dossier:
     )
     if version is None:
         raise DossierError("Cette certification n'existe pas.")
-    existing = db.session.scalar(
-        select(Dossier).where(
-            Dossier.candidate_id == candidate.id,
-            Dossier.certification_id == version.certification_id,
-            Dossier.status.in_(OPEN_STATUSES),
-        )
-    )
-    if existing is not None:
-        raise DossierError("Vous avez déjà un dossier en cours pour cette certification.")
-    breach = quota_breach(candidate.id, certification_code, None)
+    candidate_id, certification_id = candidate.id, version.certification_id
+    if _open_dossier(candidate_id, certification_id) is not None:
+        raise DossierError(ALREADY_OPEN)
+    breach = quota_breach(candidate_id, certification_code, None)
     if breach is not None:
         raise DossierError(breach.message)
     dossier = Dossier(
-        candidate_id=candidate.id,
-        certification_id=version.certification_id,
+        candidate_id=candidate_id,
+        certification_id=certification_id,
         referential_version_id=version.id,
         last_name=candidate.last_name,
         first_name=candidate.first_name,
         email=candidate.email,
     )
-    db.session.add(dossier)
-    db.session.flush()
-    audit.record(
-        "dossier",
-        dossier.id,
-        "created",
-        to_state=DossierStatus.DRAFT.value,
-        comment=certification_code,
-    )
-    db.session.commit()
+    try:
+        db.session.add(dossier)
+        db.session.flush()
+        audit.record(
+            "dossier",
+            dossier.id,
+            "created",
+            to_state=DossierStatus.DRAFT.value,
+            comment=certification_code,
+        )
+        db.session.commit()
+    except IntegrityError:
+        # A simultaneous request created it first (the index uq_dossiers_one_open).
+        db.session.rollback()
+        existing = _open_dossier(candidate_id, certification_id)
+        if existing is None:
+            raise
+        raise OpenDossierExists(existing.id) from None
     return dossier
+
+
+def _open_dossier(candidate_id: uuid.UUID, certification_id: int) -> Dossier | None:
+    """The candidate's open dossier for this certification, if any (at most one)."""
+    return db.session.scalar(
+        select(Dossier).where(
+            Dossier.candidate_id == candidate_id,
+            Dossier.certification_id == certification_id,
+            Dossier.status.in_(OPEN_STATUSES),
+        )
+    )
 
 
 def _editable(dossier: Dossier) -> None:
@@ -225,7 +250,7 @@ def _save_item(
     for name in fields:
         setattr(item, name, data[name])
     db.session.flush()
-    _save(dossier, action, item.title)
+    _save(dossier, action, str(item.id))  # an id: titles are personal data
     return item
 
 
@@ -241,7 +266,7 @@ def _delete_item(dossier: Dossier, item: Any, items: list[Any], link: str, actio
             _remove_attachment(attachment)
     items.remove(item)
     _renumber(items)
-    _save(dossier, action, item.title)
+    _save(dossier, action, str(item.id))  # an id: titles are personal data
 
 
 def move(dossier: Dossier, items: list[Any], item: Any, offset: int) -> None:
@@ -325,7 +350,7 @@ def add_attachment(
     with storage.removed_on_failure(upload_folder(), stored.stored_name):
         db.session.add(attachment)
         db.session.flush()
-        _save(dossier, "attachment_added", f"{kind.label} : {stored.display_name}")
+        _save(dossier, "attachment_added", f"{kind.label} : {attachment.id}")
     return attachment
 
 
@@ -335,7 +360,7 @@ def remove_attachment(
     if check_editable:
         _editable(dossier)
     _remove_attachment(attachment)
-    _save(dossier, "attachment_removed", attachment.display_name)
+    _save(dossier, "attachment_removed", str(attachment.id))
 
 
 def _remove_attachment(attachment: Attachment) -> None:
@@ -353,65 +378,75 @@ def _remove_attachment(attachment: Attachment) -> None:
 
 
 def submit(dossier: Dossier, accepted: Mapping[str, bool]) -> Submission:
-    """Re-check every step and the quotas, then freeze an immutable snapshot and its PDF."""
-    _editable(dossier)
-    problems = blocking_problems(dossier)
-    if problems:
-        raise DossierError("Le dossier n'est pas complet : " + " ".join(p for _s, p in problems))
-    wording = commitments(dossier.referential.title)
-    if not all(accepted.get(c.key) for c in wording):
-        raise DossierError("Cochez chacun des engagements de la déclaration sur l'honneur.")
-    moment = clock.now()
-    if dossier.submission_count == 0:
-        breach = quota_breach(
-            dossier.candidate_id, dossier.certification.code, dossier.id, clock.paris_date(moment)
-        )
-        if breach is not None:
-            raise DossierError(breach.message)
-        dossier.number = _next_number(clock.paris_date(moment).year)
-    version = dossier.submission_count + 1
-    assessment = assess_dossier(dossier, clock.paris_date(moment))
-    statements = [(c, moment) for c in wording]
-    snapshot = snapshots.build(dossier, assessment, statements, version, moment)
-    pdf = snapshots.render_pdf(snapshot)
-    stored = storage.store(
-        io.BytesIO(pdf), f"{dossier.number}-v{version}.pdf", upload_folder(), max(len(pdf), 1)
-    )
-    submission = Submission(
-        dossier_id=dossier.id,
-        version=version,
-        submitted_at=moment,
-        snapshot=snapshot,
-        pdf_stored_name=stored.stored_name,
-        pdf_sha256=stored.sha256,
-        pdf_size=stored.size,
-    )
-    db.session.add(submission)
-    db.session.flush()
-    for position, (commitment, accepted_at) in enumerate(statements):
-        db.session.add(
-            SwornStatement(
-                submission_id=submission.id,
-                position=position,
-                key=commitment.key,
-                wording=commitment.wording,
-                accepted_at=accepted_at,
+    """Re-check every step and the quotas, then freeze an immutable snapshot and its PDF.
+
+    Under the write lock: of simultaneous submissions of one dossier (a double click, two
+    tabs), the first one submits and the others find it submitted; a failure leaves no file.
+    """
+    with locked(dossier):
+        _editable(dossier)
+        problems = blocking_problems(dossier)
+        if problems:
+            raise DossierError(
+                "Le dossier n'est pas complet : " + " ".join(p for _s, p in problems)
             )
+        wording = commitments(dossier.referential.title)
+        if not all(accepted.get(c.key) for c in wording):
+            raise DossierError("Cochez chacun des engagements de la déclaration sur l'honneur.")
+        moment = clock.now()
+        if dossier.submission_count == 0:
+            breach = quota_breach(
+                dossier.candidate_id,
+                dossier.certification.code,
+                dossier.id,
+                clock.paris_date(moment),
+            )
+            if breach is not None:
+                raise DossierError(breach.message)
+            dossier.number = _next_number(clock.paris_date(moment).year)
+        version = dossier.submission_count + 1
+        assessment = assess_dossier(dossier, clock.paris_date(moment))
+        statements = [(c, moment) for c in wording]
+        snapshot = snapshots.build(dossier, assessment, statements, version, moment)
+        pdf = snapshots.render_pdf(snapshot)
+        stored = storage.store(
+            io.BytesIO(pdf), f"{dossier.number}-v{version}.pdf", upload_folder(), max(len(pdf), 1)
         )
-    for attachment in dossier.live_attachments():
-        if attachment.submitted_in is None:
-            attachment.submitted_in = version
-    dossier.move_to(DossierStatus.SUBMITTED, "submitted", comment=f"version {version}")
-    dossier.submitted_at = moment
-    dossier.submission_count = version
-    # The certifier answers within two months of a complete dossier (L6412-2); a resubmission
-    # after a request for complements starts the period again.
-    dossier.decision_due = clock.paris_date(moment) + relativedelta(months=2)
-    dossier.refresh_search_text()
-    with storage.removed_on_failure(upload_folder(), stored.stored_name):
-        db.session.commit()
+        with storage.removed_on_failure(upload_folder(), stored.stored_name):
+            submission = Submission(
+                dossier_id=dossier.id,
+                version=version,
+                submitted_at=moment,
+                snapshot=snapshot,
+                pdf_stored_name=stored.stored_name,
+                pdf_sha256=stored.sha256,
+                pdf_size=stored.size,
+            )
+            db.session.add(submission)
+            db.session.flush()
+            for position, (commitment, accepted_at) in enumerate(statements):
+                db.session.add(
+                    SwornStatement(
+                        submission_id=submission.id,
+                        position=position,
+                        key=commitment.key,
+                        wording=commitment.wording,
+                        accepted_at=accepted_at,
+                    )
+                )
+            for attachment in dossier.live_attachments():
+                if attachment.submitted_in is None:
+                    attachment.submitted_in = version
+            dossier.move_to(DossierStatus.SUBMITTED, "submitted", comment=f"version {version}")
+            dossier.submitted_at = moment
+            dossier.submission_count = version
+            # The certifier answers within two months of a complete dossier (L6412-2); a
+            # resubmission after a request for complements starts the period again.
+            dossier.decision_due = clock.paris_date(moment) + relativedelta(months=2)
+            dossier.refresh_search_text()
+            db.session.commit()
     mail.send_template(
-        dossier.email or dossier.candidate.email,
+        dossier.candidate.email,
         f"Dossier {dossier.number} déposé",
         "emails/dossier_submitted.txt",
         attachments=(mail.Attachment(f"{dossier.number}-v{version}.pdf", pdf),),
@@ -424,10 +459,16 @@ def submit(dossier: Dossier, accepted: Mapping[str, bool]) -> Submission:
 
 
 def _next_number(year: int) -> str:
-    counter = db.session.get(DossierCounter, year, with_for_update=True)
-    if counter is None:
-        counter = DossierCounter(year=year, last=0)
-        db.session.add(counter)
-    counter.last += 1
-    db.session.flush()
-    return f"VAE-{year}-{counter.last:06d}"
+    """The year's next number: one statement creates the counter or increments it, atomic on
+    both databases (simultaneous submissions of different dossiers each get their own)."""
+    table = DossierCounter.__table__
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(table)
+        .values(year=year, last=1)
+        .on_conflict_do_update(index_elements=[table.c.year], set_={"last": table.c.last + 1})
+        .returning(table.c.last)
+    )
+    last = db.session.execute(statement).scalar_one()
+    return f"VAE-{year}-{last:06d}"

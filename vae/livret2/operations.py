@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from vae import audit, clock, mail, storage
-from vae.dbtypes import commit_or
+from vae.dbtypes import commit_or, locked
 from vae.dossier.models import Dossier, DossierStatus
 from vae.dossier.operations import upload_folder
 from vae.extensions import db
@@ -134,7 +134,7 @@ def save_situation(
     situation.activity_code = data.get("activity_code") or None
     db.session.flush()
     if not autosave:  # autosaves would flood the history; the explicit save is what counts
-        audit.record("dossier", dossier.id, "situation_saved", comment=situation.title)
+        audit.record("dossier", dossier.id, "situation_saved", comment=str(situation.id))
     _commit()
     return situation
 
@@ -144,7 +144,7 @@ def delete_situation(dossier: Dossier, livret: Livret2, situation: Situation) ->
     livret.situations.remove(situation)
     for position, item in enumerate(livret.situations):
         item.position = position
-    audit.record("dossier", dossier.id, "situation_deleted", comment=situation.title)
+    audit.record("dossier", dossier.id, "situation_deleted", comment=str(situation.id))
     _commit()
 
 
@@ -198,42 +198,45 @@ def submission_problems(dossier: Dossier, livret: Livret2) -> list[str]:
 
 
 def submit(dossier: Dossier, livret: Livret2, actor: Any) -> Livret2Version:
-    _editable(livret)
-    problems = submission_problems(dossier, livret)
-    if problems:
-        raise Livret2Error("Le livret 2 ne peut pas encore être déposé : " + " ".join(problems))
-    from vae.livret2 import snapshot as snapshots
+    """Freeze the livret 2 and its PDF. Under the write lock: of simultaneous submissions (a
+    double click, two tabs), the first one submits and the others find it submitted."""
+    with locked(dossier, livret):
+        _editable(livret)
+        problems = submission_problems(dossier, livret)
+        if problems:
+            raise Livret2Error("Le livret 2 ne peut pas encore être déposé : " + " ".join(problems))
+        from vae.livret2 import snapshot as snapshots
 
-    moment = clock.now()
-    version_number = livret.submission_count + 1
-    data = snapshots.build(dossier, livret, coverage(dossier, livret), version_number, moment)
-    pdf = snapshots.render_pdf(data)
-    stored = storage.store(io.BytesIO(pdf), "livret2.pdf", upload_folder(), max(len(pdf), 1))
-    version = Livret2Version(
-        livret_id=livret.id,
-        version=version_number,
-        submitted_at=moment,
-        snapshot=data,
-        pdf_stored_name=stored.stored_name,
-        pdf_sha256=stored.sha256,
-    )
-    db.session.add(version)
-    livret.status = Livret2Status.SUBMITTED
-    livret.submitted_at = moment
-    livret.submission_count = version_number
-    for attachment in dossier.live_attachments():
-        if attachment.situation_id is not None and attachment.submitted_in is None:
-            attachment.submitted_in = version_number
-    dossier.move_to(
-        DossierStatus.LIVRET2_SUBMITTED,
-        "livret2_submitted",
-        comment=f"version {version_number}",
-        actor=actor,
-    )
-    with storage.removed_on_failure(upload_folder(), stored.stored_name):
-        _commit()
+        moment = clock.now()
+        version_number = livret.submission_count + 1
+        data = snapshots.build(dossier, livret, coverage(dossier, livret), version_number, moment)
+        pdf = snapshots.render_pdf(data)
+        stored = storage.store(io.BytesIO(pdf), "livret2.pdf", upload_folder(), max(len(pdf), 1))
+        with storage.removed_on_failure(upload_folder(), stored.stored_name):
+            version = Livret2Version(
+                livret_id=livret.id,
+                version=version_number,
+                submitted_at=moment,
+                snapshot=data,
+                pdf_stored_name=stored.stored_name,
+                pdf_sha256=stored.sha256,
+            )
+            db.session.add(version)
+            livret.status = Livret2Status.SUBMITTED
+            livret.submitted_at = moment
+            livret.submission_count = version_number
+            for attachment in dossier.live_attachments():
+                if attachment.situation_id is not None and attachment.submitted_in is None:
+                    attachment.submitted_in = version_number
+            dossier.move_to(
+                DossierStatus.LIVRET2_SUBMITTED,
+                "livret2_submitted",
+                comment=f"version {version_number}",
+                actor=actor,
+            )
+            _commit()
     mail.send_template(
-        dossier.email or dossier.candidate.email,
+        dossier.candidate.email,
         f"Livret 2 du dossier {dossier.number} déposé",
         "emails/livret2_submitted.txt",
         attachments=(mail.Attachment(f"{dossier.number}-livret2-v{version_number}.pdf", pdf),),
@@ -256,7 +259,7 @@ def return_for_completion(dossier: Dossier, livret: Livret2, comment: str, offic
     )
     _commit()
     mail.send_template(
-        dossier.email or dossier.candidate.email,
+        dossier.candidate.email,
         f"Livret 2 du dossier {dossier.number} : à compléter",
         "emails/livret2_returned.txt",
         dossier=dossier,
