@@ -36,7 +36,7 @@ run: install instance/config.py
 	$(FLASK) referentials load
 	$(FLASK) demo
 	@echo "Service disponible sur http://127.0.0.1:5000"
-	VAE_SESSION_COOKIE_SECURE=false $(FLASK) run --host 127.0.0.1 --port 5000
+	VAE_SESSION_COOKIE_SECURE=false VAE_TRUSTED_HOSTS=localhost $(FLASK) run --host 127.0.0.1 --port 5000
 
 system-deps:
 	scripts/system-deps

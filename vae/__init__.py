@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,8 +23,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     _configure(app, test_config)
+    _trust_hosts_and_proxies(app)
 
-    from vae import access, extensions, models, web  # noqa: F401  (models: register the tables)
+    from vae import access, extensions, logs, models, web  # noqa: F401  (models: the tables)
+
+    logs.init_app(app)
 
     # Access first: a visitor without the right is refused before anything else is checked.
     app.before_request(access.enforce)
@@ -65,3 +70,21 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
             "No SECRET_KEY: set VAE_SECRET_KEY or write SECRET_KEY in instance/config.py "
             "(`make run` generates one)."
         )
+
+
+def _trust_hosts_and_proxies(app: Flask) -> None:
+    """Hosts: outside debug and testing (or when a list is given), only PUBLIC_URL's host and
+    TRUSTED_HOSTS are served, any other Host header gets 400. Proxies: X-Forwarded-For and
+    X-Forwarded-Proto are believed from TRUSTED_PROXIES hops, X-Forwarded-Host never (it
+    would bypass the Host check)."""
+    extra = app.config.get("TRUSTED_HOSTS") or []
+    if isinstance(extra, str):
+        extra = extra.replace(",", " ").split()
+    if extra or not (app.testing or app.debug):
+        public_host = urlsplit(app.config["PUBLIC_URL"]).hostname
+        app.config["TRUSTED_HOSTS"] = [h for h in (public_host, *extra) if h]
+    else:
+        app.config["TRUSTED_HOSTS"] = None
+    proxies = int(app.config["TRUSTED_PROXIES"])
+    if proxies > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=0)  # type: ignore[method-assign]

@@ -20,7 +20,8 @@ ENV_PREFIX = "VAE_"
 class Defaults:
     SECRET_KEY: str | None = None
     SQLALCHEMY_DATABASE_URI: str | None = None  # None: sqlite file in the instance folder
-    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    # hide_parameters: an SQL error in the logs never carries the values (names, emails…).
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
     SQLALCHEMY_RECORD_QUERIES: bool = False
 
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024 + 64 * 1024  # one upload of 10 MB plus the form
@@ -42,6 +43,10 @@ class Defaults:
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_LOGIN = "10 per minute;50 per hour"
     RATELIMIT_SIGNUP = "5 per minute;30 per hour"
+    # Wrong passwords for one typed address, whatever the client address (counted on failures).
+    RATELIMIT_LOGIN_ACCOUNT = "10 per 15 minutes"
+    # Text kept after an expired session, per account.
+    RATELIMIT_DRAFTS = "20 per hour"
 
     MAIL_SERVER: str | None = None  # None: messages go to instance/outbox/*.eml
     MAIL_PORT = 587
@@ -57,7 +62,14 @@ class Defaults:
     EMAIL_TOKEN_MAX_AGE = 48 * 3600
     RESET_TOKEN_MAX_AGE = 2 * 3600
 
+    # The public address: base of every absolute link (emails, PDFs, certificates), and the
+    # only Host accepted outside debug and testing (plus TRUSTED_HOSTS, a comma-separated list).
     PUBLIC_URL = "http://127.0.0.1:5000"
+    TRUSTED_HOSTS: list[str] | str | None = None
+    # Reverse proxies in front of the app (nginx: 1): X-Forwarded-For/-Proto are believed
+    # from that many hops only; 0 ignores them (the client address cannot be spoofed).
+    TRUSTED_PROXIES = 0
+    LOG_LEVEL = "INFO"
 
     # Personal data: a closed dossier may be anonymised this many years after its last event.
     RETENTION_YEARS = 5

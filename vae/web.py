@@ -6,17 +6,22 @@ import sqlite3
 import uuid
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Flask, Response, flash, redirect, render_template, request
+from flask import Flask, Response, current_app, flash, redirect, render_template, request
+from flask import Request as FlaskRequest
 from flask_babel import gettext as _
 from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from werkzeug.exceptions import HTTPException
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import HTTPException, SecurityError
+from werkzeug.routing import IntegerConverter
+from werkzeug.utils import cached_property
 
-from vae import access, clock, french
+from vae import access, clock, french, logs
 from vae.dossier.operations import DossierError
 from vae.extensions import db, login_manager
 
@@ -33,9 +38,46 @@ ERROR_TITLES = {
     429: "Trop de tentatives",
     500: "Erreur interne",
 }
+HSTS = "max-age=31536000; includeSubDomains"
+NO_STORE = "no-store, private"
+
+
+class BoundedInt(IntegerConverter):
+    """``<int:…>`` up to 2**31 - 1, the largest INTEGER of PostgreSQL: a larger number in an
+    address is a 404, never an OverflowError from the database driver (a 500)."""
+
+    def __init__(self, url_map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
+def _without_nul(values: MultiDict[str, str]) -> MultiDict[str, str]:
+    """The same fields without NUL characters (PostgreSQL refuses them in text: a 500)."""
+    if not any("\x00" in key or "\x00" in value for key, value in values.items(multi=True)):
+        return values
+    return type(values)(
+        (key.replace("\x00", ""), value.replace("\x00", ""))
+        for key, value in values.items(multi=True)
+    )
+
+
+class Request(FlaskRequest):
+    """Query and form fields never carry a NUL character: no one types it, and a forged one
+    would reach the database (PostgreSQL refuses it in text) or a search."""
+
+    @cached_property
+    def args(self) -> MultiDict[str, str]:  # type: ignore[override]
+        return _without_nul(super().args)
+
+    def _load_form_data(self) -> None:
+        loaded = "form" in self.__dict__
+        super()._load_form_data()
+        if not loaded:
+            self.__dict__["form"] = _without_nul(self.__dict__["form"])
 
 
 def init_app(app: Flask) -> None:
+    app.request_class = Request
     from vae.admin.blueprint import bp as admin_bp
     from vae.auth.blueprint import bp as auth_bp
     from vae.certifications.blueprint import bp as certifications_bp
@@ -57,6 +99,8 @@ def init_app(app: Flask) -> None:
         jury_bp,
         privacy_bp,
     )
+    # Before the blueprints: their rules take their converters from the map when registered.
+    app.url_map.converters["int"] = BoundedInt
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
@@ -64,6 +108,7 @@ def init_app(app: Flask) -> None:
     for code in ERROR_TITLES:
         app.register_error_handler(code, _error_page)
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(SecurityError, _untrusted_host)
     app.register_error_handler(DossierError, _dossier_error)
     app.register_error_handler(RateLimitExceeded, _error_page)
     app.jinja_env.add_extension("jinja2.ext.do")
@@ -77,7 +122,7 @@ def init_app(app: Flask) -> None:
 
 
 @login_manager.user_loader
-def _load_user(token: str) -> Any:
+def load_user(token: str) -> Any:
     from vae.auth.models import User
 
     user_id, _sep, session_token = token.partition(":")
@@ -95,12 +140,24 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        # Erased or anonymised data is overwritten in the file, not left in free space.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA journal_mode=WAL")
         # With WAL, NORMAL is crash-safe and commits stop waiting for a disk sync under the
         # write lock (make load: shorter lock holds, fewer "database is locked").
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+
+def public_url(endpoint: str, **values: Any) -> str:
+    """The absolute URL of ``endpoint`` on ``PUBLIC_URL``, never on the request's Host header
+    (a forged Host would otherwise put a reset link on the attacker's site)."""
+    base = urlsplit(current_app.config["PUBLIC_URL"])
+    adapter = current_app.url_map.bind(
+        base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"
+    )
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def _security_headers(response: Response) -> Response:
@@ -110,8 +167,14 @@ def _security_headers(response: Response) -> Response:
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if current_user.is_authenticated and request.endpoint != "static":
-        headers.setdefault("Cache-Control", "no-store")
+    if current_app.config["PUBLIC_URL"].startswith("https://"):
+        headers.setdefault("Strict-Transport-Security", HSTS)
+    if request.endpoint != "static":
+        if response.mimetype != "text/html":
+            # Files, PDFs, exports, JSON: never kept by a browser or a shared cache, whoever asks.
+            headers["Cache-Control"] = NO_STORE
+        elif current_user.is_authenticated:
+            headers.setdefault("Cache-Control", "no-store")
     return response
 
 
@@ -119,7 +182,23 @@ def _error_page(error: Exception) -> tuple[str, int]:
     code = error.code if isinstance(error, HTTPException) and error.code else 500
     if code == 500:
         db.session.rollback()
-    return render_template("errors/error.html", code=code, title=ERROR_TITLES.get(code)), code
+    elif code == 403:
+        logs.event("access_refused")
+    elif code == 429:
+        logs.event("rate_limited")
+    return render_template(
+        "errors/error.html", code=code, title=ERROR_TITLES.get(code), request_id=logs.request_id()
+    ), code
+
+
+def _untrusted_host(_error: SecurityError) -> tuple[str, int, dict[str, str]]:
+    """A Host header that is not the public one: no URL can be built, so a bare page."""
+    logs.event("untrusted_host", host=request.headers.get("Host", "")[:100])
+    page = (
+        '<!doctype html><html lang="fr"><meta charset="utf-8"><title>Requête incorrecte</title>'
+        "<h1>Requête incorrecte</h1><p>Cette adresse ne correspond pas au service.</p></html>"
+    )
+    return page, 400, {"Content-Type": "text/html; charset=utf-8"}
 
 
 def _dossier_error(error: Exception) -> Any:
@@ -131,6 +210,7 @@ def _dossier_error(error: Exception) -> Any:
 
 
 def _csrf_error(error: CSRFError) -> tuple[str, int]:
+    logs.event("csrf_refused", reason=error.description)
     return render_template(
         "errors/error.html",
         code=400,

@@ -34,3 +34,26 @@ def session_id(app):
         return create_session(
             datetime(2027, 1, 12, 13, 0, tzinfo=UTC), "Paris, 12 rue de Lyon", "", 45
         ).id
+
+
+@pytest.fixture
+def fresh_app(app, instance_dir, database_url):
+    """``fresh_app(**settings)``: a new app on the test database, configured like ``app`` but
+    for ``settings`` (e.g. ``TESTING=False``, as in production); views may still be added to
+    it. Its connections are closed after the test."""
+    from tests.conftest import test_settings
+    from vae import create_app, logs
+    from vae.extensions import db
+
+    built = []
+
+    def factory(**settings):
+        application = create_app({**test_settings(instance_dir, database_url), **settings})
+        built.append(application)
+        return application
+
+    yield factory
+    for application in built:
+        with application.app_context():
+            db.engine.dispose()
+    logs.configure(app.config["LOG_LEVEL"])  # the logger is global: back to the suite's level

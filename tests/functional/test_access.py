@@ -31,6 +31,7 @@ FILE_READERS = roles(Role.CANDIDATE, Role.STAFF, Role.ADMIN, Role.JURY)
 EXPECTED = {
     "main.home": (PUBLIC, "/"),
     "main.accessibility": (PUBLIC, "/accessibilite"),
+    "main.health": (PUBLIC, "/sante"),
     "certifications.index": (PUBLIC, "/certifications/"),
     "certifications.show": (PUBLIC, "/certifications/cqp-dam"),
     "auth.signup": (ANONYMOUS, "/inscription"),
@@ -120,7 +121,8 @@ def test_every_route_declares_its_access_rule(app) -> None:
 def test_a_route_without_rule_is_refused(app) -> None:
     from vae import create_app
 
-    other = create_app({k: app.config[k] for k in ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI")})
+    keys = ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "PUBLIC_URL")
+    other = create_app({k: app.config[k] for k in keys})
 
     @other.route("/oubli")
     def forgotten() -> str:

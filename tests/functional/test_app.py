@@ -105,9 +105,8 @@ def test_too_large_request_gets_a_french_413(app, client) -> None:
 def test_internal_error_page_is_french(app) -> None:
     from vae.access import public
 
-    broken = create_app(
-        {**{k: app.config[k] for k in ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI")}, "TESTING": False}
-    )
+    keys = ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "PUBLIC_URL")
+    broken = create_app({**{k: app.config[k] for k in keys}, "TESTING": False})
 
     @broken.route("/boom")
     @public

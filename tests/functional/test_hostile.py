@@ -4,6 +4,7 @@ unescaped markup; session cookies are Secure, HttpOnly, SameSite=Lax."""
 from __future__ import annotations
 
 import re
+import uuid
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -13,6 +14,8 @@ from tests.functional.dossier_flow import FULL_TIME_JOB, IDENTITY, start_dossier
 from tests.helpers import csrf_token, text
 from vae import create_app
 from vae.access import Role
+from vae.dossier.models import Dossier
+from vae.extensions import db
 
 MARKUP = "<script>alert('x')</script>"
 NASTY = st.one_of(
@@ -48,7 +51,11 @@ NASTY = st.one_of(
 def test_session_cookie_flags_outside_debug(app, make_user, tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("VAE_INSTANCE_PATH", str(tmp_path))
     production = create_app(
-        {"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]}
+        {
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "PUBLIC_URL": "https://localhost",  # outside testing, only the public host is served
+        }
     )
     assert production.config["SESSION_COOKIE_SECURE"] is True
     client = production.test_client()
@@ -122,6 +129,17 @@ def test_staff_queue_survives_hostile_filters(staff, query) -> None:
     response = staff.get("/cpnefp/dossiers", query_string=query)
     assert response.status_code == 200
     assert "<script>alert(" not in response.get_data(as_text=True)
+
+
+def test_a_nul_character_never_reaches_the_database(staff, candidate, app) -> None:
+    """PostgreSQL refuses NUL in text (a 500 before): it is dropped from queries and forms."""
+    assert staff.get("/cpnefp/dossiers", query_string={"q": "Ma\x00rtin"}).status_code == 200
+    dossier_id = start_dossier(candidate)
+    token = csrf_token(candidate.get(url(dossier_id, "cv")).data)
+    response = candidate.post(url(dossier_id, "cv"), data={"csrf_token": token, "cv": "Ma\x00rtin"})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(Dossier, uuid.UUID(dossier_id)).cv == "Martin"
 
 
 def test_markup_typed_by_a_candidate_is_shown_as_text(candidate, logged_in) -> None:

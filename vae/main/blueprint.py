@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import functools
+import logging
 from typing import Any
 
-from flask import Blueprint, render_template
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import Blueprint, current_app, render_template
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from vae.access import public
+from vae.extensions import db, limiter
 
 bp = Blueprint("main", __name__)
+log = logging.getLogger(__name__)
 
 
 @bp.route("/")
@@ -24,3 +31,27 @@ def home() -> Any:
 @public
 def accessibility() -> Any:
     return render_template("main/accessibility.html")
+
+
+@bp.route("/sante")
+@public
+@limiter.exempt
+def health() -> Any:
+    """For the monitoring: 200 when the database answers and is migrated to the head, else
+    503. Nothing personal, no session (the response sets no cookie)."""
+    try:
+        with db.engine.connect() as connection:
+            current = set(MigrationContext.configure(connection).get_current_heads())
+    except SQLAlchemyError as error:
+        log.error("health: database unreachable (%s)", type(error).__name__)
+        return {"status": "error", "database": "unreachable"}, 503
+    if current != migration_heads(current_app.extensions["migrate"].directory):
+        log.error("health: database not migrated to head")
+        return {"status": "error", "database": "not migrated"}, 503
+    return {"status": "ok", "database": "ok"}
+
+
+@functools.cache
+def migration_heads(directory: str) -> frozenset[str]:
+    """The head revisions of the migration scripts (read once per process)."""
+    return frozenset(ScriptDirectory(directory).get_heads())

@@ -92,8 +92,9 @@ def _export_rows() -> list[dict[str, Any]]:
     ]
 
 
-def _download(content: bytes, mimetype: str, name: str) -> Response:
-    response = Response(content, mimetype=mimetype)
+def _download(content: bytes, content_type: str, name: str) -> Response:
+    # content_type, not mimetype: Werkzeug would append a second "; charset=utf-8".
+    response = Response(content, content_type=content_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
