@@ -1,4 +1,9 @@
-"""The audit trail: who did what, when, from which state to which, and why. Append-only."""
+"""The audit trail: who did what, when, from which state to which, and why. Append-only.
+
+An entry keeps the actor's id and role, never their name or email: the label shown is
+computed from the account as it is today, so an anonymised account leaves no name behind.
+Comments carry no personal strings (ids, codes and neutral wording only).
+"""
 
 from __future__ import annotations
 
@@ -9,8 +14,9 @@ from typing import Any
 from flask import has_request_context, request
 from flask_login import current_user
 from sqlalchemy import ForeignKey, Index, String, Text, Uuid, event, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from vae.access import ROLE_LABELS
 from vae.dbtypes import UTCDateTime, utcnow
 from vae.extensions import db
 
@@ -24,7 +30,7 @@ class AuditEntry(db.Model):
     actor_id: Mapped[uuid.UUID | None] = mapped_column(
         Uuid, ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
-    actor_label: Mapped[str] = mapped_column(String(300))
+    actor_role: Mapped[str | None] = mapped_column(String(20))  # None: the system itself
     subject_type: Mapped[str] = mapped_column(String(40))
     subject_id: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(60))
@@ -32,6 +38,21 @@ class AuditEntry(db.Model):
     to_state: Mapped[str | None] = mapped_column(String(40))
     comment: Mapped[str | None] = mapped_column(Text)
     ip: Mapped[str | None] = mapped_column(String(64))
+
+    actor: Mapped[Any] = relationship("User", lazy="joined")
+
+    @property
+    def actor_label(self) -> str:
+        """Who acted, as shown today: the current name, or the role alone once anonymised."""
+        if self.actor_role is None:
+            return "système"
+        role_label = str(ROLE_LABELS.get(self.actor_role, "Utilisateur"))
+        user = self.actor
+        if user is None:
+            return f"{role_label} (compte supprimé)"
+        if user.anonymised_at is not None:
+            return f"{role_label} (compte anonymisé)"
+        return f"{user.full_name} ({role_label})"
 
 
 class AuditImmutableError(RuntimeError):
@@ -63,7 +84,7 @@ def record(
         actor = current_user._get_current_object()
     entry = AuditEntry(
         actor_id=getattr(actor, "id", None),
-        actor_label=_label(actor),
+        actor_role=_role(actor),
         subject_type=subject_type,
         subject_id=str(subject_id),
         action=action,
@@ -85,7 +106,7 @@ def history(subject_type: str, subject_id: Any) -> list[AuditEntry]:
     return list(db.session.scalars(stmt))
 
 
-def _label(actor: Any) -> str:
+def _role(actor: Any) -> str | None:
     if actor is None:
-        return "système"
-    return f"{actor.full_name} <{actor.email}>"
+        return None
+    return str(getattr(actor, "role", None) or "unknown")

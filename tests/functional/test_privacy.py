@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from tests.functional.dossier_flow import SWORN, complete_dossier, start_dossier, url
-from tests.helpers import outbox_messages, submit, text
+from tests.functional.dossier_flow import IDENTITY, SWORN, complete_dossier, start_dossier, url
+from tests.helpers import login, message_body, outbox_messages, submit, text
 from vae.access import Role
 from vae.audit import AuditEntry
 from vae.auth.models import User
@@ -102,3 +102,89 @@ def test_only_closed_dossiers_are_anonymised(app, candidate, logged_in) -> None:
     page = f"/cpnefp/dossiers/{dossier_id}"
     submit(staff, f"{page}/anonymiser", {}, page=page)
     assert "Seul un dossier clos peut être anonymisé." in text(staff.get(page))
+
+
+def test_mail_goes_to_the_account_address_not_the_identity_one(app, candidate) -> None:
+    """A typo in the Identité step must not send the dossier PDF to a stranger."""
+    assert candidate.user.email != IDENTITY["email"]
+    dossier_id = complete_dossier(candidate)
+    assert submit(candidate, url(dossier_id, "recapitulatif"), SWORN).status_code == 302
+    messages = outbox_messages(app)
+    receipt = next(m for m in messages if "déposé" in m["Subject"])
+    assert receipt["To"] == candidate.user.email
+    assert [m for m in messages if IDENTITY["email"] in str(m["To"])] == []
+    # The identity email stays contact data shown to staff.
+    with app.app_context():
+        assert db.session.get(Dossier, uuid.UUID(dossier_id)).email == IDENTITY["email"]
+
+
+def test_deletion_with_only_drafts_erases_the_account_at_once(app, candidate) -> None:
+    draft = start_dossier(candidate)
+    submit(candidate, url(draft, "identite"), IDENTITY)
+    response = submit(candidate, "/mon-compte/suppression", {}, page="/mon-compte")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/connexion")
+    html = text(candidate.get(response.headers["Location"]))
+    assert "Vos données sont effacées\u00a0: 1 brouillon(s) et votre compte, qui est fermé" in html
+    assert "Vous êtes déconnecté" in html
+    assert candidate.get("/mon-compte").status_code == 302  # signed out
+    refused = login(app.test_client(), candidate.user.email)
+    assert refused.status_code == 200 and "Mes données" not in text(refused)
+    with app.app_context():
+        user = db.session.get(User, candidate.user.id)
+        assert user.anonymised_at is not None and not user.active
+        assert "Martin" not in user.last_name and candidate.user.email != user.email
+        assert db.session.get(Dossier, uuid.UUID(draft)) is None
+        entries = db.session.scalars(
+            select(AuditEntry).where(AuditEntry.actor_id == user.id).order_by(AuditEntry.id)
+        ).all()
+        assert entries and {e.actor_label for e in entries} == {"Candidat (compte anonymisé)"}
+        assert all(e.ip is None for e in entries)
+    (message,) = [m for m in outbox_messages(app) if "suppression" in m["Subject"]]
+    assert "Martin" not in message_body(message) and "anonymisé et fermé" in message_body(message)
+
+
+def record_finding(app, staff, dossier_id: str, comment: str, valid: str = "non") -> None:
+    """The officer's finding on the dossier's first activity, with an internal comment."""
+    from tests.functional.test_review import activity_refs, post
+
+    first = activity_refs(app, dossier_id)[0]
+    data = {
+        "activity_ref": first,
+        f"f-{first}-activity_ref": first,
+        f"f-{first}-lock_version": "{lock}",
+        f"f-{first}-relevant": "oui",
+        f"f-{first}-attestation_valid": valid,
+        f"f-{first}-comment": comment,
+    }
+    assert post(staff, dossier_id, "constats", data, prefix=f"f-{first}-").status_code == 302
+
+
+def test_export_labels_the_officers_notes(app, candidate, logged_in) -> None:
+    dossier_id = complete_dossier(candidate)
+    submit(candidate, url(dossier_id, "recapitulatif"), SWORN)
+    record_finding(app, logged_in(Role.STAFF), dossier_id, "Attestation non signée, à redemander.")
+    archive = zipfile.ZipFile(io.BytesIO(candidate.get("/mon-compte/donnees.zip").data))
+    (dossier,) = json.loads(archive.read("donnees.json"))["dossiers"]
+    (finding,) = dossier["constats"]
+    assert finding["Notes du chargé de mission CPNEFP"] == "Attestation non signée, à redemander."
+    assert "comment" not in finding and finding["attestation_valid"] is False
+    # Nowhere else unlabelled: the history says a note exists, not what it says.
+    assert "redemander" not in json.dumps(dossier["historique"], ensure_ascii=False)
+
+
+def test_audit_entries_keep_the_role_and_show_the_current_name(app, candidate) -> None:
+    dossier_id = complete_dossier(candidate)
+    with app.app_context():
+        entry = db.session.scalar(
+            select(AuditEntry).where(
+                AuditEntry.subject_id == dossier_id, AuditEntry.action == "attachment_added"
+            )
+        )
+        assert entry.actor_role == "candidate" and entry.actor_id == candidate.user.id
+        assert entry.actor_label == "Camille Martin (Candidat)"
+        assert "attestation.pdf" not in entry.comment  # file names are personal data
+        user = db.session.get(User, candidate.user.id)
+        user.first_name = "Camilla"
+        db.session.commit()
+        db.session.expire_all()
+        assert db.session.get(AuditEntry, entry.id).actor_label == "Camilla Martin (Candidat)"

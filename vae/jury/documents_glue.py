@@ -16,11 +16,10 @@ from vae.livret2.models import Livret2, Livret2Version
 
 
 def _verify_url(code: str) -> str:
-    from flask import current_app, has_request_context, url_for
+    """The certificate's verification link, on PUBLIC_URL whoever generates the PDF."""
+    from vae.web import public_url
 
-    if has_request_context():
-        return url_for("jury.verify", code=code, _external=True)
-    return current_app.config["PUBLIC_URL"].rstrip("/") + f"/verifier/{code}"
+    return public_url("jury.verify", code=code)
 
 
 def send_convocation(jury: Jury) -> None:
@@ -66,7 +65,7 @@ def send_convocation(jury: Jury) -> None:
     )
     pdf = convocation_pdf(data)
     mail.send_template(
-        dossier.email or dossier.candidate.email,
+        dossier.candidate.email,
         f"Convocation au jury – dossier {dossier.number}",
         "emails/convocation.txt",
         attachments=(

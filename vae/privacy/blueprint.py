@@ -13,9 +13,10 @@ from flask import (
     flash,
     redirect,
     render_template,
+    session,
     url_for,
 )
-from flask_login import current_user
+from flask_login import current_user, logout_user
 
 from forms.admin import ConfirmForm
 from vae.access import Role, roles_required
@@ -50,10 +51,20 @@ def delete() -> Any:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     user = current_user._get_current_object()
-    erased = operations.request_deletion(user)
+    done = operations.request_deletion(user)
+    if done.account_erased:
+        logout_user()
+        session.clear()
+        flash(
+            f"Vos données sont effacées\u00a0: {done.drafts} brouillon(s) et votre compte, qui "
+            "est fermé. Vous êtes déconnecté\u00a0; cette adresse ne permet plus de se connecter.",
+            "success",
+        )
+        return redirect(url_for("auth.login"))
     flash(
-        f"Votre demande est enregistrée. {erased} brouillon(s) effacé(s). Les dossiers déposés "
-        "sont conservés pendant la durée légale, puis anonymisés ; la CPNEFP est prévenue.",
+        f"Votre demande est enregistrée. {done.drafts} brouillon(s) effacé(s). Les dossiers "
+        "déposés sont conservés pendant la durée légale, puis anonymisés ; la CPNEFP est "
+        "prévenue.",
         "success",
     )
     return redirect(url_for("privacy.account"))

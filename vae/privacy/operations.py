@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import secrets
 import zipfile
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -13,17 +15,19 @@ from uuid import UUID
 
 from dateutil.relativedelta import relativedelta
 from flask import current_app
-from sqlalchemy import inspect, select
+from sqlalchemy import delete, func, inspect, select
 
 from vae import audit, clock, mail, storage
 from vae.audit import AuditEntry
 from vae.auth.models import User
-from vae.dossier.models import Dossier, DossierStatus
+from vae.dossier.models import Activity, Attachment, Dossier, DossierStatus, Submission, Training
 from vae.dossier.operations import upload_folder
 from vae.extensions import db
 from vae.jury.models import AcquiredBlock, CertificationAward, Proclamation
-from vae.livret2.models import Livret2, Livret2Version
-from vae.review.models import Decision
+from vae.livret2.models import Livret2, Livret2Version, PendingDraft, Situation
+from vae.privacy import erasure
+from vae.privacy.erasure import ANONYMOUS
+from vae.review.models import Decision, Finding
 
 SECRET_COLUMNS = {"password_hash", "session_token"}
 CLOSED = (
@@ -32,11 +36,19 @@ CLOSED = (
     DossierStatus.CLOSED,
     DossierStatus.WITHDRAWN,
 )
-ANONYMOUS = "Anonymisé"
+OFFICER_NOTES = "Notes du chargé de mission CPNEFP"
 
 
 class PrivacyError(Exception):
     """A refused operation, with a French message."""
+
+
+@dataclass(frozen=True)
+class Deletion:
+    """What a deletion request did at once."""
+
+    drafts: int
+    account_erased: bool
 
 
 def _plain(value: Any) -> Any:
@@ -58,6 +70,13 @@ def as_dict(row: Any) -> dict[str, Any]:
         for column in inspect(row).mapper.column_attrs
         if column.key not in SECRET_COLUMNS
     }
+
+
+def _finding(finding: Finding) -> dict[str, Any]:
+    """A finding, its free text named for what it is: the officer's notes, not the candidate's."""
+    data = as_dict(finding)
+    data[OFFICER_NOTES] = data.pop("comment")
+    return data
 
 
 def export_zip(user: User) -> bytes:
@@ -98,6 +117,9 @@ def export_zip(user: User) -> bytes:
         decisions = list(
             db.session.scalars(select(Decision).where(Decision.dossier_id == dossier.id))
         )
+        findings = db.session.scalars(
+            select(Finding).where(Finding.dossier_id == dossier.id).order_by(Finding.id)
+        )
         entry = {
             **as_dict(dossier),
             "activites": [as_dict(a) for a in dossier.activities],
@@ -105,6 +127,7 @@ def export_zip(user: User) -> bytes:
             "pieces": [as_dict(a) for a in dossier.attachments],
             "depots": [as_dict(s) for s in dossier.submissions],
             "decisions": [as_dict(d) for d in decisions],
+            "constats": [_finding(f) for f in findings],
             "livret2": None
             if livret is None
             else {
@@ -166,15 +189,19 @@ def export_zip(user: User) -> bytes:
     return buffer.getvalue()
 
 
-def request_deletion(user: User) -> int:
+def request_deletion(user: User) -> Deletion:
     """Erase the drafts now; the submitted dossiers are anonymised after the retention period.
 
-    Returns how many drafts were erased.
+    A candidate who never submitted anything has nothing the CPNEFP must keep: the account is
+    anonymised and deactivated at once (the caller signs them out).
     """
     drafts = list(
         db.session.scalars(
             select(Dossier).where(Dossier.candidate_id == user.id, Dossier.submission_count == 0)
         )
+    )
+    kept = db.session.scalar(
+        select(Dossier.id).where(Dossier.candidate_id == user.id, Dossier.submission_count > 0)
     )
     for dossier in drafts:
         for attachment in dossier.attachments:
@@ -196,23 +223,76 @@ def request_deletion(user: User) -> int:
         actor=user,
         comment=f"{len(drafts)} brouillon(s) effacé(s)",
     )
-    db.session.commit()
+    account_erased = kept is None
+    if account_erased:
+        needles = _personal_strings(user, drafts)
+        db.session.flush()
+        _anonymise_account(user, user, [("dossier", str(d.id)) for d in drafts])
+        db.session.commit()
+        erasure.purge_outbox(needles)
+        erasure.checkpoint_sqlite()
+    else:
+        db.session.commit()
     mail.send_template(
         current_app.config["CPNEFP_EMAIL"],
         "Demande de suppression de données",
         "emails/deletion_requested.txt",
         user=user,
         drafts=len(drafts),
+        account_erased=account_erased,
     )
-    return len(drafts)
+    return Deletion(drafts=len(drafts), account_erased=account_erased)
 
 
 def retention_end(dossier: Dossier) -> date | None:
-    """When a closed dossier may be anonymised (its last event + the retention period)."""
+    """When a closed dossier may be anonymised: its last event + the retention period.
+
+    The last event is the proclamation of the results when there is one, else the
+    recevabilité decision (or the submission, for a dossier withdrawn before it).
+    """
     if dossier.status not in CLOSED:
         return None
-    last = dossier.decided_at or dossier.submitted_at or dossier.updated_at
-    return clock.paris_date(last) + relativedelta(years=current_app.config["RETENTION_YEARS"])
+    moments = [m for m in (dossier.decided_at, dossier.submitted_at) if m is not None]
+    days = [clock.paris_date(m) for m in moments or [dossier.updated_at]]
+    proclaimed_on = db.session.scalar(
+        select(func.max(Proclamation.proclaimed_on)).where(Proclamation.dossier_id == dossier.id)
+    )
+    if proclaimed_on is not None:
+        days.append(proclaimed_on)
+    return max(days) + relativedelta(years=current_app.config["RETENTION_YEARS"])
+
+
+# Per model: the text columns that are not personal, and placeholders for some of the others.
+_KEPT: dict[type, tuple[set[str], dict[str, str]]] = {
+    Dossier: ({"number", "option_code"}, {}),
+    Activity: ({"sector"}, {"title": "Activité", "employer_name": ANONYMOUS}),
+    Training: (set(), {"title": "Formation"}),
+    Attachment: ({"stored_name", "mime_type", "sha256"}, {"display_name": "fichier supprimé"}),
+    Submission: ({"pdf_stored_name", "pdf_sha256"}, {}),
+    Decision: ({"reason_code", "letter_stored_name", "letter_sha256"}, {}),
+    Finding: ({"activity_ref"}, {}),
+    Livret2: ({"target_blocks"}, {}),
+    Situation: ({"block_code", "activity_code", "competencies"}, {}),
+    Livret2Version: ({"pdf_stored_name", "pdf_sha256"}, {}),
+}
+
+
+def _scrub(row: Any) -> None:
+    keep, fill = _KEPT[type(row)]
+    erasure.scrub_row(row, keep, fill)
+
+
+def _personal_strings(user: User, dossiers: list[Dossier]) -> set[str]:
+    """What identifies the candidate in a message: addresses, names, dossier numbers."""
+    strings = {user.email, user.full_name, f"{user.last_name} {user.first_name}"}
+    for dossier in dossiers:
+        strings |= {dossier.email, dossier.number or ""}
+        if dossier.last_name:
+            strings |= {
+                f"{dossier.first_name} {dossier.last_name}",
+                f"{dossier.last_name} {dossier.first_name}",
+            }
+    return {s for s in strings if len(s.strip()) > 3}
 
 
 def anonymise(dossier: Dossier, actor: Any) -> None:
@@ -226,74 +306,33 @@ def anonymise(dossier: Dossier, actor: Any) -> None:
     if clock.today() < end:
         raise PrivacyError(f"La durée de conservation court jusqu'au {end:%d/%m/%Y}.")
     folder = upload_folder()
-    for name in ("last_name", "first_name"):
-        setattr(dossier, name, ANONYMOUS)
-    for name in (
-        "address",
-        "postcode",
-        "city",
-        "phone",
-        "email",
-        "cv",
-        "diplomas_prepared",
-        "diplomas_obtained",
-    ):
-        setattr(dossier, name, "")
-    dossier.search_text = ""
-    for activity in dossier.activities:
-        activity.title = "Activité"
-        activity.employer_name = ANONYMOUS
-        activity.employer_address = activity.main_activities = ""
-    for training in dossier.trainings:
-        training.title, training.organisation, training.content = "Formation", "", ""
+    candidate = dossier.candidate
+    needles = {dossier.number or "", dossier.email}
+    rows: list[Any] = [dossier, *dossier.activities, *dossier.trainings, *dossier.attachments]
+    rows += dossier.submissions
     for attachment in dossier.attachments:
-        storage.delete(folder, attachment.stored_name)
-        attachment.display_name = "fichier supprimé"
         attachment.removed_at = attachment.removed_at or clock.now()
-    for submission in dossier.submissions:
-        storage.delete(folder, submission.pdf_stored_name)
-        snapshot = dict(submission.snapshot)
-        snapshot["identity"] = {"last_name": ANONYMOUS, "first_name": ANONYMOUS}
-        snapshot["cv"] = ""
-        snapshot["activities"] = [
-            {
-                **a,
-                "title": "Activité",
-                "employer_name": ANONYMOUS,
-                "employer_address": "",
-                "main_activities": "",
-                "attachments": [],
-            }
-            for a in snapshot.get("activities", [])
-        ]
-        snapshot["trainings"] = []
-        submission.snapshot = snapshot
-    for decision in db.session.scalars(select(Decision).where(Decision.dossier_id == dossier.id)):
-        storage.delete(folder, decision.letter_stored_name)
-        decision.comment = ""
-        decision.missing = []
+    decisions = list(db.session.scalars(select(Decision).where(Decision.dossier_id == dossier.id)))
+    rows += decisions
+    rows += db.session.scalars(select(Finding).where(Finding.dossier_id == dossier.id))
     livret = db.session.scalar(select(Livret2).where(Livret2.dossier_id == dossier.id))
+    versions: list[Livret2Version] = []
     if livret is not None:
-        for situation in livret.situations:
-            for name in (
-                "title",
-                "employer",
-                "period",
-                "role",
-                "context",
-                "actions",
-                "partners",
-                "tools",
-                "results",
-                "hindsight",
-            ):
-                setattr(situation, name, "")
-        for version in db.session.scalars(
-            select(Livret2Version).where(Livret2Version.livret_id == livret.id)
-        ):
-            storage.delete(folder, version.pdf_stored_name)
-            version.snapshot = {"anonymised": True}
+        versions = list(
+            db.session.scalars(select(Livret2Version).where(Livret2Version.livret_id == livret.id))
+        )
+        rows += [livret, *livret.situations, *versions]
+    stored = [a.stored_name for a in dossier.attachments]
+    stored += [s.pdf_stored_name for s in dossier.submissions]
+    stored += [d.letter_stored_name for d in decisions]
+    stored += [v.pdf_stored_name for v in versions]
+    for name in stored:
+        storage.delete(folder, name)
+    for row in rows:
+        _scrub(row)
     dossier.anonymised_at = clock.now()
+    db.session.flush()
+    erasure.scrub_audit([("dossier", str(dossier.id))], candidate.id)
     audit.record(
         "dossier",
         dossier.id,
@@ -303,24 +342,35 @@ def anonymise(dossier: Dossier, actor: Any) -> None:
         actor=actor,
         comment="données personnelles effacées après la durée de conservation",
     )
-    _anonymise_account_if_done(dossier.candidate, actor)
+    if _account_done(candidate):
+        needles |= _personal_strings(candidate, [])
+        _anonymise_account(candidate, actor, [])
     db.session.commit()
+    erasure.purge_outbox(needles)
+    erasure.checkpoint_sqlite()
 
 
-def _anonymise_account_if_done(user: User, actor: Any) -> None:
+def _account_done(user: User) -> bool:
     """The account goes too once the candidate asked and none of their dossiers is left."""
     if user.deletion_requested_at is None or user.anonymised_at is not None:
-        return
+        return False
     remaining = db.session.scalar(
         select(Dossier.id)
         .where(Dossier.candidate_id == user.id, Dossier.anonymised_at.is_(None))
         .limit(1)
     )
-    if remaining is not None:
-        return
+    return remaining is None
+
+
+def _anonymise_account(user: User, actor: Any, subjects: list[tuple[str, str]]) -> None:
+    """Replace the account's identity, close it, and blank its trail (and ``subjects``')."""
     user.first_name, user.last_name = ANONYMOUS, ANONYMOUS
     user.email = f"anonyme-{user.id.hex}@vae.invalid"
+    user.set_password(secrets.token_urlsafe(32))
     user.active = False
     user.end_sessions()
     user.anonymised_at = clock.now()
+    db.session.execute(delete(PendingDraft).where(PendingDraft.owner_id == user.id))
     audit.record("user", user.id, "anonymised", actor=actor)
+    db.session.flush()
+    erasure.scrub_audit([("user", str(user.id)), *subjects], user.id, everywhere=True)

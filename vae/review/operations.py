@@ -111,7 +111,7 @@ def _finding_summary(relevant: bool | None, valid: bool | None, comment: str) ->
     if valid is not None:
         parts.append("justificatif valable" if valid else "justificatif non valable")
     if comment:
-        parts.append(comment)
+        parts.append("commentaire interne")  # its text stays in the finding
     return " ; ".join(parts) or "constat effacé"
 
 
@@ -171,7 +171,7 @@ def decide(
     with storage.removed_on_failure(upload_folder(), stored.stored_name):
         _commit()
     mail.send_template(
-        dossier.email or dossier.candidate.email,
+        dossier.candidate.email,
         f"Dossier {dossier.number} : {kind.label.lower()}",
         f"emails/decision_{kind.value}.txt",
         attachments=(mail.Attachment(f"{dossier.number}-decision.pdf", pdf),),
