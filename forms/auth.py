@@ -3,12 +3,30 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import Email, EqualTo, InputRequired, Length
+from wtforms import EmailField, Field, Form, PasswordField, StringField
+from wtforms.validators import Email, EqualTo, InputRequired, Length, StopValidation
 
 from forms.common import PASSWORD_MIN, no_control_characters, strip
+from vae.auth.passwords import TOO_SHORT, user_words, weakness
 
 EMAIL_MESSAGE = "Saisissez une adresse électronique valide, par exemple nom@exemple.fr."
+
+PERSONAL_FIELDS = ("first_name", "last_name", "email")
+
+
+def not_guessable(form: Form, field: Field) -> None:
+    """Refuse a common or trivial password; the person's names and address count as known.
+
+    They come from the form's own fields (sign-up) or from ``form.known_words`` (set by the view
+    for an existing account).
+    """
+    if len(field.data or "") < PASSWORD_MIN:
+        return  # the length rule says it already
+    values = [getattr(getattr(form, name, None), "data", None) for name in PERSONAL_FIELDS]
+    words = user_words(*values) + list(getattr(form, "known_words", []))
+    problem = weakness(field.data or "", words)
+    if problem:
+        raise StopValidation(problem)
 
 
 def new_password_field() -> PasswordField:
@@ -19,8 +37,9 @@ def new_password_field() -> PasswordField:
             Length(
                 min=PASSWORD_MIN,
                 max=200,
-                message=f"Le mot de passe doit contenir au moins {PASSWORD_MIN} caractères.",
+                message=TOO_SHORT,
             ),
+            not_guessable,
         ],
         description=f"Au moins {PASSWORD_MIN} caractères. Une phrase facile à retenir convient.",
     )
@@ -94,5 +113,8 @@ class ResetRequestForm(FlaskForm):
 
 
 class ResetPasswordForm(FlaskForm):
+    """``known_words``: the account's names and address, refused as a password."""
+
+    known_words: list[str] = []  # set per request by the view
     password = new_password_field()
     password_confirm = password_confirm_field()

@@ -67,10 +67,15 @@ def roles_required(*roles: Role) -> Callable[[F], F]:
     return mark
 
 
-def keeps_drafts(view: F) -> F:
-    """A POST reaching this view after the session expired keeps its text (see vae.drafts)."""
-    setattr(view, "_vae_keeps_drafts", True)  # noqa: B010
-    return view
+def keeps_drafts(form_class: type) -> Callable[[F], F]:
+    """A POST reaching this view after the session expired keeps the fields of ``form_class``,
+    when it proves its author owns the dossier (see vae.drafts)."""
+
+    def mark(view: F) -> F:
+        setattr(view, "_vae_keeps_drafts", form_class)  # noqa: B010
+        return view
+
+    return mark
 
 
 def rule_of(view: Callable[..., Any]) -> tuple[Any, ...] | None:
@@ -97,17 +102,11 @@ def enforce() -> Any:
         return None
     if not current_user.is_authenticated:
         target = request.full_path.rstrip("?")
-        if request.method == "POST" and getattr(view, "_vae_keeps_drafts", False):
-            from flask import flash
-
+        draft_form = getattr(view, "_vae_keeps_drafts", None)
+        if request.method == "POST" and draft_form is not None:
             from vae import drafts
 
-            drafts.stash()
-            flash(
-                "Votre session a expiré. Votre texte est conservé : reconnectez-vous pour le "
-                "retrouver.",
-                "info",
-            )
+            drafts.keep_if_owner(draft_form)
         return redirect(url_for("auth.login", next=target))
     if kind == "roles" and current_user.role not in rule[1]:
         abort(403)

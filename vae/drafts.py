@@ -1,61 +1,215 @@
 """Text posted after the session expired is kept, and given back once its author signs in.
 
 A view marked :func:`vae.access.keeps_drafts` that receives a POST from a visitor whose session
-has ended stores the posted fields (never the CSRF token) under a random token remembered in
-the new session; after login, the same page takes them back and shows them in the form.
+has ended keeps the posted fields only when the request proves who typed them: the expired
+session cookie (signed with our key, its account's session token still current) or the session
+handed out with an earlier kept draft, belongs to the candidate who owns the dossier in the URL.
+Anything else (no cookie, a forged or revoked one, someone else's dossier) stores nothing.
+
+Each field is cut to the form's own maximum length, fields the form does not have are dropped
+(never the CSRF token), the stash is rate-limited per account, and a draft lives seven days.
+After login, the same page takes the draft back, for its owner only, and shows it in the form.
 """
 
 from __future__ import annotations
 
 import secrets
+import uuid
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import request, session
-from sqlalchemy import delete
+from flask import current_app, flash, request, session
+from flask_wtf import FlaskForm
+from itsdangerous import BadSignature
+from limits import parse_many
+from sqlalchemy import delete, select
 from werkzeug.datastructures import MultiDict
+from wtforms import SelectMultipleField
+from wtforms.validators import Length
 
 from vae import clock
-from vae.extensions import db
+from vae.extensions import db, limiter
+
+if TYPE_CHECKING:
+    from vae.auth.models import User
 
 SESSION_KEY = "pending_draft"
 KEEP_FOR = timedelta(days=7)
+MAX_PER_OWNER = 5  # pages with a kept draft, per account (the oldest goes first)
+FIELD_MAX = 200  # a field without a Length validator (choices: codes, ids)
+VALUES_MAX = 100  # values of a multiple-choice field
+
+KEPT = "Votre session a expiré. Votre texte est conservé\u00a0: reconnectez-vous pour le retrouver."
+KEPT_CUT = (
+    "Votre session a expiré. Votre texte est conservé, mais les champs plus longs que permis "
+    "ont été raccourcis à leur longueur maximale\u00a0: reconnectez-vous pour le retrouver."
+)
+NOT_KEPT = "Votre session a expiré\u00a0: reconnectez-vous."
 
 
-def stash() -> None:
+def keep_if_owner(form_class: type[FlaskForm]) -> None:
+    """Called by :func:`vae.access.enforce` for a POST without a session: keep it if proven."""
     from vae.livret2.models import PendingDraft
 
-    db.session.execute(delete(PendingDraft).where(PendingDraft.created_at < clock.now() - KEEP_FOR))
-    fields = {
-        key: request.form.getlist(key) for key in request.form if not key.endswith("csrf_token")
-    }
+    purge()
+    owner = _proven_owner()
+    if (
+        owner is None
+        or not _owns_dossier(owner, request.view_args or {})
+        or not _within_limit(owner)
+    ):
+        flash(NOT_KEPT, "info")
+        return
+    fields, cut = bounded_fields(form_class, request.form)
+    view_args = _as_strings(request.view_args or {})
+    endpoint = request.endpoint or ""
+    for draft in _drafts_of(owner.id, endpoint, view_args):
+        db.session.delete(draft)
+    db.session.flush()
+    older = db.session.scalars(
+        select(PendingDraft)
+        .where(PendingDraft.owner_id == owner.id)
+        .order_by(PendingDraft.created_at.desc())
+        .offset(MAX_PER_OWNER - 1)
+    ).all()
+    for draft in older:
+        db.session.delete(draft)
     token = secrets.token_urlsafe(32)
     db.session.add(
         PendingDraft(
             token=token,
-            endpoint=request.endpoint or "",
-            view_args={k: str(v) for k, v in (request.view_args or {}).items()},
+            owner_id=owner.id,
+            endpoint=endpoint,
+            view_args=view_args,
             form=fields,
             created_at=clock.now(),
         )
     )
     db.session.commit()
     session[SESSION_KEY] = token
+    flash(KEPT_CUT if cut else KEPT, "info")
 
 
 def take(endpoint: str, view_args: dict[str, Any]) -> MultiDict[str, str] | None:
-    """The fields kept for this very page, once; None when there are none."""
+    """The signed-in user's fields kept for this very page, once; None when there are none."""
+    from flask_login import current_user
+
+    if not current_user.is_authenticated:
+        return None
+    found = _drafts_of(current_user.id, endpoint, _as_strings(view_args))
+    if not found:
+        return None
+    draft = max(found, key=lambda d: d.created_at)
+    fields = MultiDict([(key, value) for key, values in draft.form.items() for value in values])
+    for each in found:
+        db.session.delete(each)
+    db.session.commit()
+    session.pop(SESSION_KEY, None)
+    return fields
+
+
+def purge() -> int:
+    """Delete (and commit) the drafts older than :data:`KEEP_FOR`; how many went."""
     from vae.livret2.models import PendingDraft
 
-    token = session.get(SESSION_KEY)
-    if not token:
-        return None
-    draft = db.session.get(PendingDraft, token)
-    wanted = {k: str(v) for k, v in view_args.items()}
-    if draft is None or draft.endpoint != endpoint or draft.view_args != wanted:
-        return None
-    session.pop(SESSION_KEY, None)
-    fields = MultiDict([(key, value) for key, values in draft.form.items() for value in values])
-    db.session.delete(draft)
+    result = db.session.execute(
+        delete(PendingDraft).where(PendingDraft.created_at < clock.now() - KEEP_FOR)
+    )
     db.session.commit()
-    return fields
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def bounded_fields(
+    form_class: type[FlaskForm], posted: MultiDict[str, str]
+) -> tuple[dict[str, list[str]], bool]:
+    """The posted values of the form's own fields, each cut to its maximum length.
+
+    Returns the fields and whether anything was cut or dropped for being too long or too many.
+    """
+    form = form_class(formdata=None, meta={"csrf": False})
+    fields: dict[str, list[str]] = {}
+    cut = False
+    for field in form:
+        values = posted.getlist(field.name)
+        if not values:
+            continue
+        limit = min(
+            (v.max for v in field.validators if isinstance(v, Length) and v.max >= 0),
+            default=FIELD_MAX,
+        )
+        count = VALUES_MAX if isinstance(field, SelectMultipleField) else 1
+        kept = [value[:limit] for value in values[:count]]
+        cut = cut or len(values) > count or any(len(v) > limit for v in values[:count])
+        fields[field.name] = kept
+    return fields, cut
+
+
+def _proven_owner() -> User | None:
+    """The account this anonymous request provably comes from, or None."""
+    from vae.auth.models import User
+    from vae.livret2.models import PendingDraft
+    from vae.web import load_user  # the same check as a live session (token still current)
+
+    expired = _expired_session()
+    user = load_user(str(expired.get("_user_id", ""))) if expired else None
+    if user is None:  # a session handed out with a kept draft, after the proof was made
+        token = session.get(SESSION_KEY)
+        draft = db.session.get(PendingDraft, token) if isinstance(token, str) else None
+        user = db.session.get(User, draft.owner_id) if draft is not None else None
+    if user is None or not user.active:
+        return None
+    return user
+
+
+def _expired_session() -> dict[str, Any]:
+    """The content of the session cookie, signed by us, ended at most :data:`KEEP_FOR` ago."""
+    interface = current_app.session_interface
+    serializer = getattr(interface, "get_signing_serializer", lambda _app: None)(current_app)
+    raw = request.cookies.get(current_app.config["SESSION_COOKIE_NAME"])
+    if serializer is None or not raw:
+        return {}
+    max_age = current_app.permanent_session_lifetime + KEEP_FOR
+    try:
+        data = serializer.loads(raw, max_age=int(max_age.total_seconds()))
+    except BadSignature:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _owns_dossier(user: User, view_args: dict[str, Any]) -> bool:
+    from vae.access import Role
+    from vae.dossier.models import Dossier
+
+    dossier_id = view_args.get("dossier_id")
+    if user.role != Role.CANDIDATE or not isinstance(dossier_id, uuid.UUID):
+        return False
+    owner = db.session.scalar(select(Dossier.candidate_id).where(Dossier.id == dossier_id))
+    return owner == user.id
+
+
+def _within_limit(user: User) -> bool:
+    """Count this stash against the account's limit (``RATELIMIT_DRAFTS``); False when over."""
+    if not limiter.enabled:  # RATELIMIT_ENABLED = False
+        return True
+    strategy = limiter.limiter
+    key = f"drafts/{user.id}"
+    return all(
+        strategy.hit(item, key) for item in parse_many(current_app.config["RATELIMIT_DRAFTS"])
+    )
+
+
+def _drafts_of(owner_id: uuid.UUID, endpoint: str, view_args: dict[str, str]) -> list[Any]:
+    from vae.livret2.models import PendingDraft
+
+    rows = db.session.scalars(
+        select(PendingDraft).where(
+            PendingDraft.owner_id == owner_id,
+            PendingDraft.endpoint == endpoint,
+            PendingDraft.created_at >= clock.now() - KEEP_FOR,  # older ones are purged later
+        )
+    ).all()
+    return [row for row in rows if row.view_args == view_args]
+
+
+def _as_strings(view_args: dict[str, Any]) -> dict[str, str]:
+    return {key: str(value) for key, value in view_args.items()}

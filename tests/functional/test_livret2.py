@@ -1,4 +1,5 @@
-"""The livret 2: blocks aimed at, situations, coverage, deadline, submission, return, drafts."""
+"""The livret 2: blocks aimed at, situations, coverage, deadline, submission, return (drafts kept
+after an expired session: test_drafts.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.functional.dossier_flow import SWORN, complete_dossier, url
-from tests.helpers import DEFAULT_PASSWORD, login, outbox_messages, pdf_text, submit, text
+from tests.helpers import outbox_messages, pdf_text, submit, text
 from vae.access import Role
 from vae.audit import AuditEntry
 from vae.dossier.models import Dossier, DossierStatus
@@ -243,20 +244,6 @@ def test_option_decides_the_blocks_for_cqp_gap(app, candidate, make_user) -> Non
             "BC6",
             "BC7",
         ]
-
-
-def test_text_typed_after_the_session_expired_comes_back(app, candidate, dam) -> None:
-    page = candidate.get(l2(dam) + "situations/nouvelle")
-    token = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', page.data)[1].decode()
-    expired = app.test_client()  # the session cookie is gone
-    data = {**situation("B1/A1", "Mon texte précieux", ["C1"]), "csrf_token": token}
-    response = expired.post(l2(dam) + "situations/nouvelle", data=data)
-    assert response.status_code == 302 and "/connexion" in response.headers["Location"]
-    assert "Votre texte est conservé" in text(expired.get("/connexion"))
-    login(expired, candidate.user.email, DEFAULT_PASSWORD)
-    html = text(expired.get(l2(dam) + "situations/nouvelle"))
-    assert "Votre texte a été récupéré" in html
-    assert 'value="Mon texte précieux"' in html and "J'ai analysé la demande" in html
 
 
 def test_access_to_the_livret(app, candidate, dam, logged_in) -> None:

@@ -15,6 +15,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.wrappers import Response
 from flask_login import current_user, login_user, logout_user
 
 from forms.admin import ConfirmForm
@@ -22,6 +23,8 @@ from forms.auth import LoginForm, ResetPasswordForm, ResetRequestForm, SignupFor
 from vae import drafts
 from vae.access import anonymous_only, authenticated, public
 from vae.auth import operations
+from vae.auth.models import normalise_email
+from vae.auth.passwords import user_words
 from vae.extensions import limiter
 
 bp = Blueprint("auth", __name__)
@@ -33,6 +36,19 @@ def _login_limit() -> str:
 
 def _signup_limit() -> str:
     return current_app.config["RATELIMIT_SIGNUP"]
+
+
+def _login_account_limit() -> str:
+    return current_app.config["RATELIMIT_LOGIN_ACCOUNT"]
+
+
+def _login_account_key() -> str:
+    """The typed address, normalised: the limit holds for any address, existing or not."""
+    return "account:" + normalise_email(request.form.get("email", ""))[:254]
+
+
+def _login_failed(response: Response) -> bool:
+    return response.status_code != 302  # a successful login redirects
 
 
 @bp.route("/inscription", methods=["GET", "POST"])
@@ -65,6 +81,12 @@ def confirm_email(token: str) -> Any:
 @bp.route("/connexion", methods=["GET", "POST"])
 @anonymous_only
 @limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(
+    _login_account_limit,
+    key_func=_login_account_key,
+    methods=["POST"],
+    deduct_when=_login_failed,
+)
 def login() -> Any:
     form = LoginForm()
     error = None
@@ -76,10 +98,8 @@ def login() -> Any:
         except operations.AccountError as exc:
             error = str(exc)
         else:
-            pending = session.get(drafts.SESSION_KEY)
-            session.clear()  # a new session at login: nothing from before carries over…
-            if pending:  # …but the text typed before the session expired
-                session[drafts.SESSION_KEY] = pending
+            session.clear()  # a new session at login: nothing from before carries over
+            drafts.purge()  # text kept after an expired session lives seven days at most
             login_user(user)
             flash(f"Bienvenue, {user.first_name}.", "success")
             return redirect(_safe_next(request.args.get("next")) or url_for("main.home"))
@@ -113,11 +133,12 @@ def reset_request() -> Any:
 @limiter.limit(_login_limit, methods=["POST"])
 def reset_password(token: str) -> Any:
     try:
-        operations.user_for_reset_token(token)
+        user = operations.user_for_reset_token(token)
     except operations.AccountError as error:
         flash(str(error), "error")
         return redirect(url_for("auth.reset_request"))
     form = ResetPasswordForm()
+    form.known_words = user_words(user.email, user.first_name, user.last_name)
     if form.validate_on_submit():
         operations.reset_password(token, form.password.data)
         logout_user()

@@ -87,5 +87,10 @@ def burn_password_check(password: str) -> None:
         _hasher.verify(_DUMMY_HASH, password)
 
 
+def burn_password_hash(password: str) -> None:
+    """Spend the time of hashing a new password, for nothing (no account enumeration)."""
+    _hasher.hash(password)
+
+
 def normalise_email(email: str) -> str:
     return email.strip().lower()

@@ -6,13 +6,14 @@ import secrets
 import uuid
 from datetime import UTC, datetime
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
-from vae import audit, mail
+from vae import audit, logs, mail
 from vae.access import Role
-from vae.auth.models import User, burn_password_check, normalise_email
+from vae.auth.models import User, burn_password_check, burn_password_hash, normalise_email
+from vae.auth.passwords import refusal, user_words
 from vae.extensions import db
 
 CONFIRM_SALT = "vae-confirm-email"
@@ -43,6 +44,11 @@ def sign_up(first_name: str, last_name: str, email: str, password: str) -> User 
     """
     existing = find_by_email(email)
     if existing is not None:
+        # The same costly work as a new account (an Argon2 hash, a write, one email), so that
+        # the answer takes as long: its time tells nothing either.
+        burn_password_hash(password)
+        audit.record("user", existing.id, "signup_repeated", actor=None)
+        db.session.commit()
         mail.send_template(
             existing.email,
             "Votre compte VAE existe déjà",
@@ -77,6 +83,11 @@ def create_account(
     """
     if find_by_email(email) is not None:
         raise AccountError("Un compte existe déjà avec cette adresse électronique.")
+    problem = (
+        None if password is None else refusal(password, user_words(email, first_name, last_name))
+    )
+    if problem:
+        raise AccountError(problem)
     user = User(
         email=normalise_email(email),
         first_name=first_name,
@@ -144,8 +155,11 @@ def authenticate(email: str, password: str) -> User:
     user = find_by_email(email)
     if user is None:
         burn_password_check(password)
+        logs.event("login_failed", reason="unknown_account")  # nothing typed is logged
         raise generic
     if not user.check_password(password) or not user.active:
+        reason = "inactive" if user.active is False else "wrong_password"
+        logs.event("login_failed", reason=reason, user_id=str(user.id))
         raise generic
     if not user.email_confirmed:
         send_confirmation(user)
@@ -169,9 +183,20 @@ def reset_token(user: User) -> str:
 
 
 def request_reset(email: str) -> None:
-    """Email a reset link when the account exists; say nothing either way."""
+    """Email a reset link when the account exists; say nothing either way.
+
+    Without an active account, the address gets one email too, saying so: the same work
+    whatever the address, so that the answer's time tells nothing (sign-up already mails any
+    typed address, so this opens no new way to send mail to strangers).
+    """
     user = find_by_email(email)
     if user is None or not user.active:
+        mail.send_template(
+            normalise_email(email),
+            "Réinitialisation de votre mot de passe",
+            "emails/reset_unknown.txt",
+            signup_url=_external("auth.signup"),
+        )
         return
     mail.send_template(
         user.email,
@@ -242,8 +267,7 @@ def set_active(user: User, active: bool) -> None:
 
 
 def _external(endpoint: str, **values: object) -> str:
-    """An absolute URL: from the request's host, or from PUBLIC_URL outside a request (CLI)."""
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
-        return url_for(endpoint, _external=True, **values)
+    """An absolute URL on PUBLIC_URL, never on the request's (forgeable) Host header."""
+    from vae.web import public_url
+
+    return public_url(endpoint, **values)

@@ -164,7 +164,7 @@ def _fill_from_livret1(form: SituationForm, dossier: Dossier) -> None:
 @bp.route("/situations/nouvelle", methods=["GET", "POST"])
 @bp.route("/situations/<uuid:situation_id>", methods=["GET", "POST"])
 @CANDIDATE
-@keeps_drafts
+@keeps_drafts(SituationForm)
 def situation_form(dossier_id: uuid.UUID, situation_id: uuid.UUID | None = None) -> Any:
     dossier, livret = _load(dossier_id, edit=True)
     situation = _situation(livret, situation_id) if situation_id else None

@@ -119,6 +119,10 @@ class PendingDraft(db.Model):
     __tablename__ = "pending_drafts"
 
     token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # Whose expired session posted it: the only account it is ever given back to.
+    owner_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
     endpoint: Mapped[str] = mapped_column(String(100))
     view_args: Mapped[dict[str, Any]] = mapped_column(JSON)
     form: Mapped[dict[str, Any]] = mapped_column(JSON)
