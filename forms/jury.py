@@ -111,6 +111,18 @@ class DeclarationForm(FlaskForm):
     )
 
 
+class SignForm(FlaskForm):
+    """The signature of the grid as the member saw it: ``grid_version`` is that grid's."""
+
+    confirm = BooleanField(
+        "Je le déclare sur l'honneur.", validators=[InputRequired("Cochez la case pour signer.")]
+    )
+    grid_version = IntegerField(
+        widget=widgets.HiddenInput(),
+        validators=[InputRequired("La version de la grille manque : rechargez la page.")],
+    )
+
+
 MET = [SelectChoice("1", "Atteint"), SelectChoice("0", "Non atteint")]
 VALIDATED = [SelectChoice("1", "Validée"), SelectChoice("0", "Non validée")]
 BLOCK_RESULT = [SelectChoice("1", "Validé"), SelectChoice("0", "Non validé")]

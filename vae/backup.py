@@ -45,7 +45,7 @@ from flask import current_app
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.engine import URL
 
-from vae import clock
+from vae import clock, storage
 from vae.dossier.operations import upload_folder
 from vae.extensions import db
 
@@ -127,7 +127,9 @@ def create_backup(dest: Path, echo: Echo = click.echo) -> dict[str, Any]:
     manifest["alembic_revision"] = revision
     manifest["row_counts"] = counts
 
-    _copy_uploads(uploads, dest / UPLOADS)
+    # Only the files the saved database refers to: any other one would be an orphan there.
+    found = storage.survey(uploads, lambda: referenced)
+    _copy_uploads(uploads, dest / UPLOADS, {_stored_relative(name) for name in referenced})
     files = _file_hashes(dest / UPLOADS)
     missing = sorted(name for name in referenced if _stored_relative(name) not in files)
     manifest["uploads"] = {
@@ -137,8 +139,17 @@ def create_backup(dest: Path, echo: Echo = click.echo) -> dict[str, Any]:
         "files": files,
     }
     manifest["missing_referenced_files"] = missing
+    manifest["orphan_files"] = list(found.orphans)
+    manifest["abandoned_temporary_files"] = list(found.leftovers)
+    manifest["unexpected_files"] = list(found.unexpected)
     _write_manifest(dest / MANIFEST, manifest)
     _backup_summary(dest, manifest, echo)
+    if found.orphans or found.leftovers or found.unexpected:
+        echo(
+            "  attention : fichiers que la base ne cite pas, non copiés "
+            "(flask --app vae storage check --fix les supprime) :"
+        )
+        _report(storage.Survey(found.orphans, found.leftovers, found.unexpected, ()), echo)
     return manifest
 
 
@@ -212,6 +223,54 @@ def _backup_summary(dest: Path, manifest: dict[str, Any], echo: Echo) -> None:
         for name in missing:
             echo(f"    {name}")
     echo(f"  manifeste : {MANIFEST}")
+
+
+# --- storage check ------------------------------------------------------------------------
+
+
+def check_storage(*, fix: bool, older_than_s: float, echo: Echo = click.echo) -> bool:
+    """Report (and with ``fix`` remove) what the upload folder holds that no row explains.
+
+    Returns whether the instance is consistent afterwards: nothing left to remove, no
+    unexpected file and no row whose file is missing (those are reported, never fixed).
+    """
+    folder = upload_folder()
+    references: dict[str, str] = {}
+
+    def referenced() -> set[str]:
+        with db.engine.connect() as connection:
+            references.update(stored_references(connection))
+        return set(references)
+
+    found = storage.survey(folder, referenced, older_than_s=older_than_s)
+    minutes = f"{older_than_s / 60:g}".replace(".", ",")
+    echo(f"Dossier des pièces jointes : {folder} (fichiers de plus de {minutes} min)")
+    _report(found, echo, references)
+    removed = 0
+    if fix:
+        for relative in found.removable:
+            (folder / relative).unlink(missing_ok=True)
+            removed += 1
+        echo(f"{removed} fichier(s) supprimé(s).")
+    consistent = not (found.unexpected or found.missing) and (fix or not found.removable)
+    if found.clean:
+        echo("Rien à signaler.")
+    elif not consistent:
+        echo("Des écarts restent à traiter (code de sortie 1).")
+    return consistent
+
+
+def _report(found: storage.Survey, echo: Echo, references: dict[str, str] | None = None) -> None:
+    """One line per file no row explains and per row whose file is missing."""
+    for relative in found.orphans:
+        echo(f"  fichier sans ligne dans la base : {relative}")
+    for relative in found.leftovers:
+        echo(f"  fichier temporaire abandonné : {relative}")
+    for relative in found.unexpected:
+        echo(f"  fichier inattendu (jamais supprimé) : {relative}")
+    for name in found.missing:
+        where = f" (cité par {references[name]})" if references and name in references else ""
+        echo(f"  fichier introuvable{where} : {name}")
 
 
 # --- restore ------------------------------------------------------------------------------
@@ -486,6 +545,42 @@ def _engine_referenced_files(connection: Any) -> set[str]:
     return names
 
 
+def stored_references(connection: Any) -> dict[str, str]:
+    """Every stored file name the database refers to → where (``table.column``).
+
+    Files of anonymised dossiers are left out: anonymisation deleted them on purpose, and
+    their rows keep the name only as history.
+    """
+    existing = set(inspect(connection).get_table_names())
+    found: dict[str, str] = {}
+    for table_name, column_name in _stored_name_columns():
+        if table_name not in existing:
+            continue
+        table = db.metadata.tables[table_name]
+        column = table.c[column_name]
+        query = select(column).where(column.is_not(None))
+        dossiers = db.metadata.tables["dossiers"]
+        chain = _path_to(table, dossiers)
+        if chain:
+            for child, parent in chain:
+                query = query.join_from(child, parent) if child is table else query.join(parent)
+            query = query.where(dossiers.c.anonymised_at.is_(None))
+        for name in connection.scalars(query):
+            found.setdefault(name, f"{table_name}.{column_name}")
+    return found
+
+
+def _path_to(table: Any, target: Any) -> list[tuple[Any, Any]]:
+    """The foreign-key hops from ``table`` to ``target`` (one or two), or ``[]``."""
+    parents = {fk.column.table for fk in table.foreign_keys}
+    if target in parents:
+        return [(table, target)]
+    for parent in parents:
+        if target in {fk.column.table for fk in parent.foreign_keys}:
+            return [(table, parent), (parent, target)]
+    return []
+
+
 def _stored_name_columns() -> Iterable[tuple[str, str]]:
     """Columns holding a stored file's name (``stored_name``, ``pdf_stored_name``…)."""
     for table in db.metadata.sorted_tables:
@@ -497,18 +592,29 @@ def _stored_name_columns() -> Iterable[tuple[str, str]]:
 # --- files --------------------------------------------------------------------------------
 
 
-def _copy_uploads(source: Path, target: Path) -> None:
+def _copy_uploads(source: Path, target: Path, keep: set[str] | None = None) -> None:
+    """Copy the upload folder without temporary files; with ``keep``, only those files
+    (paths relative to ``source``)."""
     if not source.is_dir():
         target.mkdir(parents=True, exist_ok=True)
         return
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        skipped = {name for name in names if _TEMPORARY_UPLOAD.match(name)}
+        if keep is not None:
+            here = Path(folder)
+            skipped |= {
+                name
+                for name in names
+                if (here / name).is_file()
+                and (here / name).relative_to(source).as_posix() not in keep
+            }
+        return skipped
+
     try:
-        shutil.copytree(source, target, ignore=_ignore_temporary, dirs_exist_ok=True)
+        shutil.copytree(source, target, ignore=ignore, dirs_exist_ok=True)
     except (OSError, shutil.Error) as error:
         raise BackupError(f"Copie de {source} vers {target} impossible : {error}") from error
-
-
-def _ignore_temporary(_folder: str, names: list[str]) -> set[str]:
-    return {name for name in names if _TEMPORARY_UPLOAD.match(name)}
 
 
 def _files(root: Path) -> Iterable[Path]:

@@ -20,10 +20,18 @@ users_cli = AppGroup("users", help="Comptes utilisateurs.")
 eligibility_cli = AppGroup("eligibility", help="Calcul d'éligibilité (sans base de données).")
 jury_cli = AppGroup("jury", help="Règle des 80 % du jury (sans base de données).")
 reminders_cli = AppGroup("reminders", help="Rappels avant l'expiration des blocs acquis.")
+storage_cli = AppGroup("storage", help="Dossier des pièces jointes.")
 
 
 def init_app(app: Flask) -> None:
-    for group in (referentials_cli, users_cli, eligibility_cli, jury_cli, reminders_cli):
+    for group in (
+        referentials_cli,
+        users_cli,
+        eligibility_cli,
+        jury_cli,
+        reminders_cli,
+        storage_cli,
+    ):
         app.cli.add_command(group)
     app.cli.add_command(demo_command)
     app.cli.add_command(backup_command)
@@ -194,10 +202,32 @@ def reminders_send(today: Any) -> None:
     sent = send_reminders(today.date() if today else clock.today())
     for block, threshold in sent:
         click.echo(
-            f"{block.candidate.email} : {block.block_code} expire le {block.expires_on} "
+            # The account id, not the address: cron mails this output and keeps it in logs.
+            f"compte {block.candidate_id} : {block.block_code} expire le {block.expires_on} "
             f"(rappel {threshold})"
         )
     click.echo(f"{len(sent)} rappel(s) envoyé(s).")
+
+
+@storage_cli.command("check")
+@click.option(
+    "--fix", is_flag=True, help="Supprime les fichiers sans ligne et les fichiers temporaires."
+)
+@click.option(
+    "--older-than",
+    type=click.IntRange(min=0),
+    default=60,
+    show_default=True,
+    metavar="MINUTES",
+    help="Ignore les fichiers plus récents (un envoi peut être en cours).",
+)
+def storage_check(fix: bool, older_than: int) -> None:
+    """List files no row references and leftover temporary files (``--fix`` removes them),
+    and rows whose file is missing; exit code 1 when something is left to deal with."""
+    from vae.backup import check_storage
+
+    if not check_storage(fix=fix, older_than_s=older_than * 60):
+        sys.exit(1)
 
 
 @click.command("backup")

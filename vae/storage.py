@@ -45,6 +45,8 @@ What is checked, always on the **content** (never the client's file name or MIME
 
 Files are written atomically (temporary file in the target folder, ``fsync``, ``os.replace``)
 with mode ``0o640`` under ``folder/<first 2 hex chars>/<32 hex chars>.<pdf|jpg|png>``.
+:func:`survey` compares such a folder with the stored names the database references (orphans,
+temporary files left by an interrupted upload, missing files).
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ import re
 import secrets
 import struct
 import tempfile
+import time
 import typing
 import unicodedata
 import zlib
@@ -73,6 +76,7 @@ __all__ = [
     "path_of",
     "sniff",
     "store",
+    "survey",
 ]
 
 MAX_BYTES_DEFAULT = 10 * 1024 * 1024
@@ -99,6 +103,9 @@ MSG_ENCRYPTED = (
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _JPEG_SIGNATURE = b"\xff\xd8\xff"
 _STORED_NAME = re.compile(r"[0-9a-f]{32}\.(?:pdf|jpg|png)")
+_TEMPORARY = re.compile(r"\.upload-.*\.tmp")
+ORPHAN_AGE_S = 3600
+"""Files younger than this are left alone by :func:`survey`: an upload may still be under way."""
 _CHUNK = 64 * 1024
 
 
@@ -437,7 +444,7 @@ def _compressed_object_streams(data: bytes, limit: int) -> typing.Iterator[bytes
 # --------------------------------------------------------------------------- storage
 
 
-def display_name(filename: str | None) -> str:
+def display_name(filename: str | None, mime: str | None = None) -> str:
     """A name safe to show: basename only, no control/format characters, NFC, ≤ 150 characters.
 
     Path separators (``/`` and ``\\``), control characters, invisible format characters (the
@@ -445,20 +452,34 @@ def display_name(filename: str | None) -> str:
     or unassigned code points are removed; other spaces become a plain space and runs collapse;
     leading dots and surrounding spaces are stripped. Long names keep their extension.
     Falls back to ``"document"``.
+
+    With ``mime`` (the type detected from the content), the extension is that type's
+    (:data:`ACCEPTED`), never the user's: ``attestation.html`` holding a PDF is
+    ``attestation.pdf``, so that no program opens it as a web page.
     """
-    if not filename:
-        return DISPLAY_NAME_FALLBACK
-    name = unicodedata.normalize("NFC", filename)
-    name = re.split(r"[/\\]", name)[-1]
-    name = _clean(name)
-    if len(name) > DISPLAY_NAME_MAX:
-        stem, dot, ext = name.rpartition(".")
-        if dot and 0 < len(ext) <= 10 and stem:
-            name = stem[: DISPLAY_NAME_MAX - len(ext) - 1].rstrip() + "." + ext
-        else:
-            name = name[:DISPLAY_NAME_MAX]
-    name = _clean(unicodedata.normalize("NFC", name))
-    return name or DISPLAY_NAME_FALLBACK
+    name = _clean(re.split(r"[/\\]", unicodedata.normalize("NFC", filename or ""))[-1])
+    name = _clean(unicodedata.normalize("NFC", name))  # a removed character may free a merge
+    ext = ACCEPTED.get(mime or "", "")
+    if ext:
+        name = _EXTENSION.sub("", name).rstrip(" .")
+    elif len(name) > DISPLAY_NAME_MAX:
+        stem, dot, tail = name.rpartition(".")
+        if dot and 0 < len(tail) <= 10 and stem:  # a long name keeps the user's extension
+            name, ext = stem, "." + tail
+    name = _fit(name, DISPLAY_NAME_MAX - len(ext))
+    return (name or DISPLAY_NAME_FALLBACK) + ext
+
+
+def _fit(name: str, limit: int) -> str:
+    """``name`` cut to ``limit`` characters, still clean and NFC (normalising may lengthen)."""
+    cut = limit
+    while len(name) > limit and cut >= 0:
+        name = _clean(unicodedata.normalize("NFC", name[:cut].rstrip()))
+        cut -= 1
+    return name
+
+
+_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,10}$")
 
 
 def _clean(name: str) -> str:
@@ -522,7 +543,7 @@ def store(
         raise
     return StoredFile(
         stored_name=stored_name,
-        display_name=display_name(filename),
+        display_name=display_name(filename, mime),
         mime_type=mime,
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
@@ -556,3 +577,69 @@ class removed_on_failure:
         if exc_type is not None:
             delete(self.folder, self.stored_name)
         return False
+
+
+# --------------------------------------------------------------------------- consistency
+
+
+@dataclass(frozen=True)
+class Survey:
+    """What in an upload folder no row explains, and what rows name that the folder lacks.
+
+    ``orphans``: stored files no row references; ``leftovers``: temporary files of uploads that
+    never finished (``.upload-*.tmp``); ``unexpected``: any other file, never ours to remove;
+    ``missing``: referenced stored names without their file. Paths are relative to the folder.
+    """
+
+    orphans: tuple[str, ...]
+    leftovers: tuple[str, ...]
+    unexpected: tuple[str, ...]
+    missing: tuple[str, ...]
+
+    @property
+    def removable(self) -> tuple[str, ...]:
+        return self.orphans + self.leftovers
+
+    @property
+    def clean(self) -> bool:
+        return not (self.orphans or self.leftovers or self.unexpected or self.missing)
+
+
+def survey(
+    folder: Path,
+    referenced: typing.Callable[[], typing.Collection[str]],
+    *,
+    older_than_s: float = ORPHAN_AGE_S,
+    now: float | None = None,
+) -> Survey:
+    """Compare ``folder`` with the stored names the database references.
+
+    The folder is listed **before** ``referenced()`` is called, so a file stored and committed
+    meanwhile is seen as referenced; files modified less than ``older_than_s`` seconds ago are
+    skipped (an upload between its file and its row). A referenced name is missing when its file
+    does not exist once the rows are read.
+    """
+    folder = Path(folder)
+    now = time.time() if now is None else now
+    listed = sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+    names = set(referenced())
+    known = {f"{n[:2]}/{n}" for n in names if _STORED_NAME.fullmatch(n)}
+    orphans, leftovers, unexpected = [], [], []
+    for path in listed:
+        try:
+            age = now - path.stat().st_mtime
+        except FileNotFoundError:  # removed meanwhile (a retraction, a finished upload)
+            continue
+        relative = path.relative_to(folder).as_posix()
+        if relative in known or age < older_than_s:
+            continue
+        if _TEMPORARY.fullmatch(path.name):
+            leftovers.append(relative)
+        elif _STORED_NAME.fullmatch(path.name) and relative == f"{path.name[:2]}/{path.name}":
+            orphans.append(relative)
+        else:
+            unexpected.append(relative)
+    missing = sorted(
+        n for n in names if not (_STORED_NAME.fullmatch(n) and path_of(folder, n).is_file())
+    )
+    return Survey(tuple(orphans), tuple(leftovers), tuple(unexpected), tuple(missing))

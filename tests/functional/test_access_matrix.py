@@ -1,5 +1,7 @@
 """Every GET route × every kind of visitor, on real objects: the owner, another candidate,
-staff, an admin, the dossier's jury member, another jury member, and an anonymous visitor.
+staff, an admin, the dossier's jury member, another jury member, and an anonymous visitor; the
+dossier's jury member who has not declared the absence of conflict (on a second dossier); and
+everybody but the owner on the owner's draft.
 
 A route missing here fails the suite (see test_the_matrix_covers_every_get_route).
 """
@@ -11,9 +13,24 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from tests.functional.jury_flow import compose, declare, jury_client, member, signed
+from tests.functional.dossier_flow import (
+    FULL_TIME_JOB,
+    activity_ids,
+    add_activity,
+    start_dossier,
+    upload,
+)
+from tests.functional.jury_flow import (
+    compose,
+    declare,
+    grid_data,
+    grid_url,
+    jury_client,
+    member,
+    signed,
+)
 from tests.functional.test_access import EXPECTED
-from tests.helpers import submit
+from tests.helpers import make_pdf, submit
 from vae.access import Role
 from vae.extensions import db
 from vae.jury.models import AcquiredBlock, MemberKind
@@ -26,6 +43,7 @@ from vae.review.models import Decision
 URLS = {
     "main.home": ("/", "none"),
     "main.accessibility": ("/accessibilite", "none"),
+    "main.health": ("/sante", "none"),
     "certifications.index": ("/certifications/", "none"),
     "certifications.show": ("/certifications/cqp-spp", "none"),
     "auth.signup": ("/inscription", "none"),
@@ -89,6 +107,17 @@ ROLE_OF = {
     "jury": Role.JURY,
     "other_jury": Role.JURY,
 }
+# Who visits which object, beyond every visitor on the proclaimed dossier:
+#   "undeclared": a second dossier whose jury has the same two members; "jury" (the certifier,
+#   who declared on the first dossier) has not declared on this one, "declared_jury" (the
+#   professional) has.  "draft": a second dossier of the owner, never submitted.
+VISITS = (
+    [(who, "proclaimed") for who in WHO]
+    + [("jury", "undeclared"), ("declared_jury", "undeclared")]
+    + [(who, "draft") for who in WHO if who != "owner"]
+)
+ROLE_OF["declared_jury"] = Role.JURY
+UNDECLARED_REDIRECTS = {("undeclared", "jury", scope, 302) for scope in ("dossier", "jury")}
 
 
 def test_the_matrix_covers_every_get_route() -> None:
@@ -96,9 +125,9 @@ def test_the_matrix_covers_every_get_route() -> None:
     assert get_routes == set(URLS), sorted(get_routes ^ set(URLS))
 
 
-def expected(endpoint: str, who: str) -> set[int]:
+def expected(endpoint: str, who: str, state: str = "proclaimed") -> set[int]:
     rule = EXPECTED[endpoint][0]
-    scope = URLS[endpoint][1]
+    template, scope = URLS[endpoint]
     if rule[0] == "public":
         return {200, 302}
     if rule[0] == "anonymous":
@@ -109,16 +138,49 @@ def expected(endpoint: str, who: str) -> set[int]:
         return {403}
     if scope == "missing":
         return {404}
+    if state == "draft" and "{dossier}" in template:
+        return {404}  # a draft is its candidate's alone
+    if state == "undeclared" and who == "jury" and scope in ("dossier", "jury"):
+        # Only the declaration page opens; everything else leads to it or is not found.
+        return {200} if endpoint == "jury.dossier" else {302, 404}
     if scope == "dossier" and who in ("other_candidate", "other_jury"):
         return {404}
-    if scope == "jury" and who != "jury" and ROLE_OF[who] == Role.JURY:
+    if scope == "jury" and who not in ("jury", "declared_jury") and ROLE_OF[who] == Role.JURY:
         return {404}
     return {200, 302}
 
 
+def _ids(app, dossier_id: str) -> dict[str, str]:
+    """The objects of a dossier the URLs need (its first activity, attachment, decision…)."""
+    from vae.dossier.models import Dossier
+
+    with app.app_context():
+        dossier = db.session.get(Dossier, uuid.UUID(dossier_id))
+        livret = db.session.scalar(select(Livret2).where(Livret2.dossier_id == dossier.id))
+        decision = db.session.scalar(select(Decision.id).where(Decision.dossier_id == dossier.id))
+        return {
+            "dossier": dossier_id,
+            "activity": str(dossier.activities[0].id),
+            "attachment": str(dossier.attachments[0].id),
+            "decision": str(decision or uuid.uuid4()),
+            "situation": str(livret.situations[0].id if livret else uuid.uuid4()),
+        }
+
+
+def _draft(client) -> str:
+    """A dossier started, with an activity and its attestation, never submitted."""
+    dossier_id = start_dossier(client, "cqp-dam")
+    assert add_activity(client, dossier_id, FULL_TIME_JOB).status_code == 302
+    (activity_id,) = activity_ids(client, dossier_id)
+    response = upload(client, dossier_id, f"a-{activity_id}", "employer_attestation", make_pdf())
+    assert response.status_code == 302
+    return dossier_id
+
+
 @pytest.fixture
 def world(app, candidate, make_user, logged_in, session_id):
-    """A cqp-spp dossier taken all the way to proclamation, and one client per kind of visitor."""
+    """A cqp-spp dossier taken all the way to proclamation, a second one before its jury, a
+    draft, and one client per kind of visitor; returns (ids by state, clients)."""
     from tests.functional.jury_flow import to_livret2_submitted
 
     dossier_id = to_livret2_submitted(app, candidate, make_user)
@@ -136,30 +198,30 @@ def world(app, candidate, make_user, logged_in, session_id):
         },
     )
     _other_jury_id, other_jury_user = member(app, make_user, MemberKind.PROFESSIONAL)
+    other_candidate = logged_in(Role.CANDIDATE)
+    second_id = to_livret2_submitted(app, other_candidate, make_user)
+    assert compose(staff, second_id, session_id, certifier, professional).status_code == 302
+    declared = jury_client(app, professional_user)
+    declare(declared, second_id)
+    submit(declared, grid_url(second_id), grid_data(app, second_id, {"D1"}))
     with app.app_context():
-        livret = db.session.scalar(select(Livret2))
-        from vae.dossier.models import Dossier
-
-        dossier = db.session.get(Dossier, uuid.UUID(dossier_id))
-        ids = {
-            "dossier": dossier_id,
-            "owner_id": str(candidate.user.id),
-            "activity": str(dossier.activities[0].id),
-            "attachment": str(dossier.attachments[0].id),
-            "decision": str(db.session.scalar(select(Decision.id))),
-            "situation": str(livret.situations[0].id),
-            "block": str(db.session.scalar(select(AcquiredBlock.id))),
-            "award": str(uuid.uuid4()),
-        }
+        block = str(db.session.scalar(select(AcquiredBlock.id)))
+    common = {"owner_id": str(candidate.user.id), "block": block, "award": str(uuid.uuid4())}
+    ids = {
+        "proclaimed": {**common, **_ids(app, dossier_id)},
+        "undeclared": {**common, **_ids(app, second_id)},
+        "draft": {**common, **_ids(app, _draft(candidate))},
+    }
     other_jury = jury_client(app, other_jury_user)
     declare(other_jury, dossier_id)  # refused (not on this jury): nothing opens
     clients = {
         "anonymous": app.test_client(),
         "owner": candidate,
-        "other_candidate": logged_in(Role.CANDIDATE),
+        "other_candidate": other_candidate,
         "staff": staff,
         "admin": logged_in(Role.ADMIN),
         "jury": jury_client(app, certifier_user),
+        "declared_jury": declared,
         "other_jury": other_jury,
     }
     return ids, clients
@@ -168,19 +230,48 @@ def world(app, candidate, make_user, logged_in, session_id):
 def test_every_route_for_every_visitor(world) -> None:
     ids, clients = world
     failures = []
-    for endpoint, (template, _scope) in URLS.items():
-        path = template.format(**ids)
-        for who in WHO:
-            status = clients[who].get(path, buffered=True).status_code
-            if status not in expected(endpoint, who):
+    for endpoint, (template, scope) in URLS.items():
+        for who, state in VISITS:
+            path = template.format(**ids[state])
+            response = clients[who].get(path, buffered=True)
+            allowed = expected(endpoint, who, state)
+            if response.status_code not in allowed:
                 failures.append(
-                    f"{endpoint} {path} as {who}: {status}, "
-                    f"expected {sorted(expected(endpoint, who))}"
+                    f"{endpoint} {path} as {who} ({state}): {response.status_code}, "
+                    f"expected {sorted(allowed)}"
                 )
+            elif (state, who, scope, response.status_code) in UNDECLARED_REDIRECTS:
+                declaration = f"/jury/dossiers/{ids[state]['dossier']}"
+                if response.headers["Location"] != declaration:
+                    failures.append(f"{endpoint} as {who} ({state}): not sent to the declaration")
     assert not failures, "\n".join(failures)
+
+
+def test_what_the_status_codes_do_not_show(world) -> None:
+    """The undeclared member's refusals are not for want of documents: the member who declared
+    opens them; the owner reads the draft that staff and admin cannot."""
+    ids, clients = world
+    second = ids["undeclared"]
+    for path in (
+        grid_url(second["dossier"]),
+        f"/jury/dossiers/{second['dossier']}/proces-verbal.pdf",
+        f"/dossiers/{second['dossier']}/versions/1.pdf",
+        f"/dossiers/{second['dossier']}/livret2/versions/1.pdf",
+        f"/dossiers/{second['dossier']}/pieces/{second['attachment']}",
+    ):
+        assert clients["declared_jury"].get(path, buffered=True).status_code == 200, path
+        assert clients["jury"].get(path, buffered=True).status_code in (302, 404), path
+    page = clients["jury"].get(f"/jury/dossiers/{second['dossier']}").get_data(as_text=True)
+    assert "Avant d'ouvrir le dossier" in page
+    draft = ids["draft"]
+    for path in ("recapitulatif", "historique", f"pieces/{draft['attachment']}"):
+        url = f"/dossiers/{draft['dossier']}/{path}"
+        assert clients["owner"].get(url, buffered=True).status_code == 200, url
+        for who in ("staff", "admin"):
+            assert clients[who].get(url, buffered=True).status_code == 404, (who, url)
 
 
 def test_object_ids_are_not_guessable(world) -> None:
     ids, _clients = world
     for key in ("dossier", "activity", "attachment", "decision", "situation", "block"):
-        assert uuid.UUID(ids[key]).version == 4, key
+        assert uuid.UUID(ids["proclaimed"][key]).version == 4, key

@@ -16,6 +16,8 @@ from tests.functional.jury_flow import (
     grid_data,
     jury_client,
     member,
+    sign,
+    sign_form,
     signed,
     to_livret2_submitted,
 )
@@ -79,8 +81,19 @@ def test_declaration_gates_access_to_the_dossier(app, scheduled, logged_in) -> N
     html = text(client.get(f"/jury/dossiers/{dossier_id}"))
     assert "n'avoir aucun lien hiérarchique" in html
     assert client.get(url(dossier_id, "versions/1.pdf")).status_code == 404
-    assert client.get(f"/jury/dossiers/{dossier_id}/grille").status_code == 302
+    declaration = f"/jury/dossiers/{dossier_id}"
+    for path in ("grille", "proces-verbal.pdf"):
+        response = client.get(f"/jury/dossiers/{dossier_id}/{path}")
+        assert response.status_code == 302 and response.headers["Location"] == declaration, path
+    response = submit(
+        client,
+        f"/jury/dossiers/{dossier_id}/signer",
+        {"sign-confirm": "y", "sign-grid_version": "0"},
+        page=declaration,
+    )
+    assert response.headers["Location"] == declaration
     declare(client, dossier_id)
+    assert client.get(f"/jury/dossiers/{dossier_id}/proces-verbal.pdf").status_code == 200
     assert client.get(url(dossier_id, "versions/1.pdf"), buffered=True).status_code == 200
     assert "Grille d'évaluation" in text(client.get(f"/jury/dossiers/{dossier_id}/grille"))
     other = logged_in(Role.JURY)
@@ -88,18 +101,25 @@ def test_declaration_gates_access_to_the_dossier(app, scheduled, logged_in) -> N
     assert other.get(url(dossier_id, "versions/1.pdf")).status_code == 404
 
 
-def test_grid_double_signature_and_withdrawal(app, scheduled) -> None:
+@pytest.fixture
+def declared(app, scheduled):
+    """The scheduled dossier and its two members' clients, both having declared no conflict."""
     dossier_id, certifier_user, professional_user, _staff = scheduled
     first, second = jury_client(app, certifier_user), jury_client(app, professional_user)
     for client in (first, second):
         declare(client, dossier_id)
+    return dossier_id, first, second
+
+
+def test_grid_double_signature_and_withdrawal(app, declared) -> None:
+    dossier_id, first, second = declared
     grid_url = f"/jury/dossiers/{dossier_id}/grille"
     html = text(first.get(grid_url))
     assert "doit être jugé" in html or "indiquez si la compétence est validée" in html
     submit(first, grid_url, grid_data(app, dossier_id, {"D1", "D2", "D3"}))
     html = text(first.get(grid_url))
     assert "Bloc validé" in html and "Bloc non validé" in html
-    submit(first, f"/jury/dossiers/{dossier_id}/signer", {"sign-confirm": "y"}, page=grid_url)
+    sign(first, dossier_id)
     # The second member changes the grid: the first signature is withdrawn, both are told.
     submit(second, grid_url, grid_data(app, dossier_id, {"D1", "D2"}))
     assert "signature retirée" in text(second.get(grid_url)) or True
@@ -110,7 +130,7 @@ def test_grid_double_signature_and_withdrawal(app, scheduled) -> None:
     assert len(told) == 2
     submit(second, grid_url, grid_data(app, dossier_id, {"D1", "D2", "D3"}))
     for client in (first, second):
-        submit(client, f"/jury/dossiers/{dossier_id}/signer", {"sign-confirm": "y"}, page=grid_url)
+        sign(client, dossier_id)
     with app.app_context():
         assert db.session.get(Dossier, uuid.UUID(dossier_id)).status == DossierStatus.JURY_SIGNED
     minutes = first.get(f"/jury/dossiers/{dossier_id}/proces-verbal.pdf")
@@ -191,6 +211,8 @@ def test_reminders_are_sent_once_per_threshold(app, scheduled, candidate) -> Non
     runner = app.test_cli_runner()
     first = runner.invoke(args=["reminders", "send", "--today", "2031-06-01"])
     assert first.exit_code == 0 and "3 rappel(s)" in first.output
+    # Cron keeps this output: account ids, never the candidate's address.
+    assert candidate.user.email not in first.output and str(candidate.user.id) in first.output
     again = runner.invoke(args=["reminders", "send", "--today", "2031-06-02"])
     assert "0 rappel(s)" in again.output
     later = runner.invoke(args=["reminders", "send", "--today", "2031-10-25"])
@@ -233,3 +255,45 @@ def test_staff_dashboard_lists_upcoming_expiries(app, scheduled, monkeypatch) ->
     monkeypatch.setattr(vae.clock, "now", lambda: datetime(2031, 7, 1, 9, tzinfo=UTC))
     html = text(staff.get("/cpnefp/tableau-de-bord"))
     assert "20 novembre 2031" in html and "D3 –" in html
+
+
+def test_a_signature_binds_the_grid_the_member_saw(app, declared) -> None:
+    """J1 loads the grid, J2 reverses every competency, J1 presses « Signer »: refused."""
+    dossier_id, first, second = declared
+    grid_url = f"/jury/dossiers/{dossier_id}/grille"
+    submit(first, grid_url, grid_data(app, dossier_id, {"D1", "D2", "D3"}))
+    seen = sign_form(first, dossier_id)  # J1's page, with the grid D1–D3 validated
+    submit(second, grid_url, grid_data(app, dossier_id, {"D4", "D5"}))  # every answer reversed
+    response = sign(first, dossier_id, seen)
+    assert response.status_code == 302
+    html = text(first.get(response.headers["Location"]))
+    assert (
+        "La grille a été modifiée depuis l'ouverture de la page (version 1 affichée, "
+        "version 2 enregistrée) ; vérifiez-la avant de signer." in html
+    )
+    assert 'name="sign-grid_version" type="hidden" value="2"' in html  # the current grid
+    assert "D1 – " in html and html.index("Bloc non validé") < html.index("D2 – ")
+    with app.app_context():
+        jury = db.session.scalar(select(Jury))
+        assert jury.signatures == [] and jury.grid_version == 2
+    # Signing the grid now on the page binds that version.
+    assert sign(first, dossier_id).status_code == 302
+    from vae.jury import grid as grids
+
+    with app.app_context():
+        jury = db.session.scalar(select(Jury))
+        (signature,) = jury.signatures
+        assert signature.grid_version == 2
+        assert signature.grid_sha256 == grids.fingerprint(jury.grid)
+
+
+def test_a_sign_form_without_the_grid_version_signs_nothing(app, declared) -> None:
+    dossier_id, client, _second = declared
+    submit(client, f"/jury/dossiers/{dossier_id}/grille", grid_data(app, dossier_id, {"D1"}))
+    form = sign_form(client, dossier_id)
+    del form["sign-grid_version"]
+    response = sign(client, dossier_id, form)
+    html = text(client.get(response.headers["Location"]))
+    assert "La version de la grille manque : rechargez la page." in html
+    with app.app_context():
+        assert db.session.scalar(select(Jury)).signatures == []

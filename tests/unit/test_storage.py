@@ -406,8 +406,18 @@ def test_store_writes_atomically_under_a_random_sharded_name(tmp_path: Path) -> 
 def test_store_extension_comes_from_content_not_filename(tmp_path: Path) -> None:
     stored = store(io.BytesIO(make_png()), "photo.pdf", tmp_path)
     assert stored.stored_name.endswith(".png") and stored.mime_type == "image/png"
+    assert stored.display_name == "photo.png"
     stored = store(io.BytesIO(make_jpeg()), None, tmp_path)
-    assert stored.stored_name.endswith(".jpg") and stored.display_name == "document"
+    assert stored.stored_name.endswith(".jpg") and stored.display_name == "document.jpg"
+
+
+def test_a_pdf_html_polyglot_named_html_is_stored_as_pdf(tmp_path: Path) -> None:
+    polyglot = pdf_with(b"% <html><script>alert(document.domain)</script></html>\n")
+    assert check(polyglot) == "application/pdf"  # harmless inside a PDF viewer…
+    stored = store(io.BytesIO(polyglot), "attestation.html", tmp_path)
+    assert stored.display_name == "attestation.pdf"  # …and never opened as a web page
+    stored = store(io.BytesIO(polyglot), "fact\u202eFDP.exe", tmp_path)
+    assert stored.display_name == "factFDP.pdf"
 
 
 def test_store_renamed_executable_is_refused_and_nothing_written(tmp_path: Path) -> None:
@@ -505,10 +515,33 @@ def test_display_name(raw: str | None, expected: str) -> None:
     assert display_name(raw) == expected
 
 
+@pytest.mark.parametrize(
+    ("raw", "mime", "expected"),
+    [
+        ("attestation.html", "application/pdf", "attestation.pdf"),
+        ("scan.PDF", "application/pdf", "scan.pdf"),
+        ("photo.jpeg", "image/jpeg", "photo.jpg"),
+        ("capture", "image/png", "capture.png"),
+        ("fact\u202eFDP.exe", "application/pdf", "factFDP.pdf"),
+        ("\u2067bulletin\u2069\u200e\u061c.svg", "image/png", "bulletin.png"),
+        ("paie\x85\x9b janv. 2024", "application/pdf", "paie janv. 2024.pdf"),
+        ("..html", "application/pdf", "html.pdf"),
+        ("", "image/jpeg", "document.jpg"),
+        (None, "application/pdf", "document.pdf"),
+    ],
+)
+def test_display_name_takes_the_extension_of_the_detected_type(
+    raw: str | None, mime: str, expected: str
+) -> None:
+    assert display_name(raw, mime) == expected
+
+
 def test_display_name_is_capped_and_keeps_its_extension() -> None:
     name = display_name("x" * 400 + ".pdf")
     assert len(name) == 150 and name.endswith(".pdf")
     assert len(display_name("y" * 400)) == 150
+    name = display_name("z" * 400 + ".html", "application/pdf")
+    assert len(name) == 150 and name.endswith("z.pdf")
 
 
 # --------------------------------------------------------------------------- properties
@@ -570,3 +603,18 @@ def test_removed_on_failure_deletes_the_file_when_the_block_raises(tmp_path) -> 
     with pytest.raises(RuntimeError), removed_on_failure(tmp_path, stored.stored_name):
         raise RuntimeError("the commit lost a race")
     assert not path_of(tmp_path, stored.stored_name).exists()
+
+
+@given(st.one_of(st.none(), st.text(max_size=400)), st.sampled_from(sorted(ACCEPTED)))
+def test_served_name_ends_with_the_detected_type_and_has_no_invisible_character(
+    raw: str | None, mime: str
+) -> None:
+    import unicodedata
+
+    name = display_name(raw, mime)
+    assert name.endswith(ACCEPTED[mime]) and len(name) > len(ACCEPTED[mime])
+    assert len(name) <= 150
+    assert "/" not in name and "\\" not in name
+    assert not any(unicodedata.category(c) in ("Cc", "Cf") for c in name)
+    assert unicodedata.normalize("NFC", name) == name
+    assert display_name(name, mime) == name  # serving a stored name again changes nothing

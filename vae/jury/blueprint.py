@@ -18,6 +18,7 @@ from forms.jury import (
     MemberForm,
     ProclaimForm,
     SessionForm,
+    SignForm,
     field_key,
     grid_answers,
     grid_form,
@@ -234,6 +235,16 @@ def _assigned(dossier_id: uuid.UUID, member: JuryMember) -> Jury:
     return jury
 
 
+def _cleared(dossier_id: uuid.UUID) -> tuple[JuryMember, Jury]:
+    """The current member and the jury they sit on, once they declared no conflict of interest
+    for this dossier; before that, every resource leads to the declaration page."""
+    member = _member()
+    jury = _assigned(dossier_id, member)
+    if not jury.has_declared(member):
+        abort(redirect(url_for("jury.dossier", dossier_id=dossier_id)))
+    return member, jury
+
+
 @bp.route("/jury/")
 @JURY
 def my_dossiers() -> Any:
@@ -277,10 +288,7 @@ def dossier(dossier_id: uuid.UUID) -> Any:
 @bp.route("/jury/dossiers/<uuid:dossier_id>/grille", methods=["GET", "POST"])
 @JURY
 def grid(dossier_id: uuid.UUID) -> Any:
-    member = _member()
-    jury = _assigned(dossier_id, member)
-    if not jury.has_declared(member):
-        return redirect(url_for("jury.dossier", dossier_id=dossier_id))
+    member, jury = _cleared(dossier_id)
     blocks = operations.definition(jury)
     form = grid_form(
         blocks, jury.grid or {}, formdata=request.form if request.method == "POST" else None
@@ -311,7 +319,7 @@ def grid(dossier_id: uuid.UUID) -> Any:
         results=grids.results(blocks, jury.grid or {}, threshold),
         missing=grids.missing_answers(blocks, jury.grid or {}, threshold),
         field_key=field_key,
-        sign_form=DeclarationForm(prefix="sign"),
+        sign_form=SignForm(prefix="sign", formdata=None, data={"grid_version": jury.grid_version}),
         latest_livret2=documents_glue.latest_livret2_version(jury.dossier_id),
     )
 
@@ -319,12 +327,11 @@ def grid(dossier_id: uuid.UUID) -> Any:
 @bp.route("/jury/dossiers/<uuid:dossier_id>/signer", methods=["POST"])
 @JURY
 def sign(dossier_id: uuid.UUID) -> Any:
-    member = _member()
-    jury = _assigned(dossier_id, member)
-    form = DeclarationForm(prefix="sign")
+    member, jury = _cleared(dossier_id)
+    form = SignForm(prefix="sign")
     if form.validate_on_submit():
         try:
-            operations.sign(jury, member)
+            operations.sign(jury, member, form.grid_version.data)
         except operations.JuryError as error:
             flash(str(error), "error")
         else:
@@ -338,7 +345,12 @@ def sign(dossier_id: uuid.UUID) -> Any:
                 "success",
             )
     else:
-        flash("Cochez la case pour signer.", "error")
+        flash(
+            form.grid_version.errors[0]
+            if form.grid_version.errors
+            else "Cochez la case pour signer.",
+            "error",
+        )
     return redirect(url_for("jury.grid", dossier_id=dossier_id))
 
 
@@ -346,7 +358,7 @@ def sign(dossier_id: uuid.UUID) -> Any:
 @roles_required(Role.JURY, Role.STAFF, Role.ADMIN)
 def minutes(dossier_id: uuid.UUID) -> Any:
     if current_user.role == Role.JURY:
-        jury = _assigned(dossier_id, _member())
+        jury = _cleared(dossier_id)[1]
     else:
         jury = _jury_of(_dossier(dossier_id))
         if jury is None:

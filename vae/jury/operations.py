@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm.attributes import flag_modified
 
 from vae import audit, clock, mail
 from vae.access import Role
@@ -42,12 +43,11 @@ class JuryError(Exception):
     """A refused operation, with a French message."""
 
 
+CONFLICT = "La grille vient d'être modifiée par l'autre membre du jury. Rechargez la page."
+
+
 def _commit() -> None:
-    commit_or(
-        lambda: JuryError(
-            "La grille vient d'être modifiée par l'autre membre du jury. Rechargez la page."
-        )
-    )
+    commit_or(lambda: JuryError(CONFLICT))
 
 
 def verification_code() -> str:
@@ -247,8 +247,40 @@ def save_grid(jury: Jury, member: JuryMember, answers: Mapping[str, Any]) -> boo
     return bool(withdrawn)
 
 
-def sign(jury: Jury, member: JuryMember) -> None:
+GRID_CHANGED = (
+    "La grille a été modifiée depuis l'ouverture de la page (version {seen} affichée, "
+    "version {current} enregistrée) ; vérifiez-la avant de signer."
+)
+
+
+class GridChanged(JuryError):
+    """The grid the member's page showed is no longer the saved one: nothing was signed."""
+
+
+def sign(jury: Jury, member: JuryMember, seen_version: int) -> None:
+    """Sign the grid at ``seen_version``, the version the member's page showed.
+
+    The signature updates the jury row under its lock version, so a grid change or the other
+    member's signature committed meanwhile makes the commit fail; it is then tried once more on
+    fresh data: after the other signature it completes the pair, after a grid change it raises
+    :class:`GridChanged`.
+    """
+    from sqlalchemy.orm.exc import StaleDataError
+
+    for _attempt in range(2):
+        try:
+            _sign(jury, member, seen_version)
+            db.session.commit()
+            return
+        except StaleDataError:
+            db.session.rollback()
+    raise JuryError(CONFLICT)
+
+
+def _sign(jury: Jury, member: JuryMember, seen_version: int) -> None:
     _require_declared(jury, member)
+    if seen_version != jury.grid_version:
+        raise GridChanged(GRID_CHANGED.format(seen=seen_version, current=jury.grid_version))
     referential = jury.dossier.referential
     missing = grids.missing_answers(
         definition(jury), jury.grid or {}, referential.validation_threshold
@@ -257,17 +289,15 @@ def sign(jury: Jury, member: JuryMember) -> None:
         raise JuryError("La grille n'est pas complète : " + " ".join(missing))
     if any(s.member_id == member.id for s in jury.current_signatures()):
         return
-    db.session.add(
+    jury.signatures.append(
         Signature(
-            jury_id=jury.id,
             member_id=member.id,
             grid_version=jury.grid_version,
             grid_sha256=grids.fingerprint(jury.grid),
             signed_at=clock.now(),
         )
     )
-    db.session.flush()
-    db.session.refresh(jury)
+    flag_modified(jury, "grid")  # an UPDATE of the jury row, checked against its lock version
     audit.record(
         "dossier",
         jury.dossier_id,
@@ -276,7 +306,6 @@ def sign(jury: Jury, member: JuryMember) -> None:
     )
     if jury.signed_by_both:
         jury.dossier.move_to(DossierStatus.JURY_SIGNED, "jury_signed")
-    _commit()
 
 
 # --- proclamation and after --------------------------------------------------------------------
@@ -350,7 +379,7 @@ def proclaim(
     award = _award_if_complete(dossier, on)
     _commit()
     mail.send_template(
-        dossier.email or dossier.candidate.email,
+        dossier.candidate.email,
         f"Dossier {dossier.number} : résultats du jury",
         "emails/proclaimed.txt",
         dossier=dossier,
