@@ -150,10 +150,10 @@ def build(app: Any) -> Setup:
     from flask_migrate import upgrade
     from sqlalchemy import inspect
 
-    from vae.access import Role
     from vae.auth.operations import create_account
     from vae.extensions import db
     from vae.referentials.operations import load_all
+    from vae.roles import Role
 
     with app.app_context():
         existing = inspect(db.engine).get_table_names()
@@ -205,10 +205,10 @@ def complete_dossier(index: int, proof: bytes, email: str) -> Any:
     """A new candidate's complete cqp-spp dossier, ready to submit."""
     from dateutil.relativedelta import relativedelta
 
-    from vae.access import Role
     from vae.auth.operations import create_account
     from vae.dossier import operations
     from vae.dossier.models import ActivityStatus, AttachmentKind, WorkTime
+    from vae.roles import Role
 
     last = f"{LAST_NAMES[index % len(LAST_NAMES)]} {index}"
     owner = create_account(email, "Déposante", last, Role.CANDIDATE, PASSWORD)

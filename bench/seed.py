@@ -25,7 +25,6 @@ from sqlalchemy import Table, event, insert, select, text
 from sqlalchemy.engine import Engine
 
 from vae import clock
-from vae.access import Role
 from vae.auth.models import User, _hasher
 from vae.dossier.models import (
     PROOF_KINDS,
@@ -39,6 +38,7 @@ from vae.dossier.models import (
     searchable,
 )
 from vae.referentials.models import Certification, ReferentialVersion
+from vae.roles import Role
 
 PASSWORD = "banc d'essai 2026 !"
 BATCH = 5_000

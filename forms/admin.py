@@ -8,7 +8,7 @@ from wtforms.validators import Email, InputRequired, Length
 
 from forms.auth import EMAIL_MESSAGE
 from forms.common import no_control_characters, strip
-from vae.access import ROLE_LABELS, Role
+from vae.roles import ROLE_LABELS, Role
 
 
 class UserCreateForm(FlaskForm):

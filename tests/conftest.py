@@ -108,9 +108,9 @@ def make_user(app: Any) -> Callable[..., Any]:
     """Create an account directly in the database: ``make_user(role, email=..., ...)``."""
     from datetime import UTC, datetime
 
-    from vae.access import Role
     from vae.auth.models import User
     from vae.extensions import db
+    from vae.roles import Role
 
     counter = {"n": 0}
 

@@ -13,12 +13,12 @@ from tests.helpers import make_pdf
 
 def recevable_dam(app: Any, password: str) -> None:
     """Lucas Petit's cqp-dam dossier, submitted and declared recevable (three stored files)."""
-    from vae.access import Role
     from vae.auth.operations import create_account
     from vae.dossier import operations
     from vae.dossier.models import ActivityStatus, AttachmentKind, WorkTime
     from vae.review import operations as review
     from vae.review.models import DecisionKind
+    from vae.roles import Role
 
     with app.test_request_context():
         candidate = create_account(

@@ -8,35 +8,16 @@ is closed, and the test that walks the URL map fails.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import abort, current_app, redirect, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+
+from vae.roles import Role
 
 F = TypeVar("F", bound=Callable[..., Any])
 ACCESS_ATTR = "_vae_access"
-
-
-class Role(enum.StrEnum):
-    CANDIDATE = "candidate"
-    STAFF = "staff"
-    JURY = "jury"
-    ADMIN = "admin"
-
-    @property
-    def label(self) -> str:
-        return str(ROLE_LABELS[self])
-
-
-ROLE_LABELS = {
-    Role.CANDIDATE: _l("Candidat"),
-    Role.STAFF: _l("Chargé de mission CPNEFP"),
-    Role.JURY: _l("Membre de jury"),
-    Role.ADMIN: _l("Administrateur"),
-}
 
 
 def public(view: F) -> F:
@@ -114,7 +95,6 @@ def enforce() -> Any:
 
 
 __all__ = [
-    "Role",
     "anonymous_only",
     "authenticated",
     "enforce",

@@ -16,9 +16,9 @@ from flask_login import current_user
 from sqlalchemy import ForeignKey, Index, String, Text, Uuid, event, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from vae.access import ROLE_LABELS
 from vae.dbtypes import UTCDateTime, utcnow
 from vae.extensions import db
+from vae.roles import ROLE_LABELS
 
 
 class AuditEntry(db.Model):

@@ -82,8 +82,8 @@ def users_create(
     role: str, first_name: str, last_name: str, password: str | None, email: str
 ) -> None:
     """Create an account (confirmed) for EMAIL with ROLE."""
-    from vae.access import Role
     from vae.auth import operations
+    from vae.roles import Role
 
     try:
         user = operations.create_account(
@@ -112,9 +112,9 @@ def demo_command() -> None:
 
     Passwords are random, kept in ``instance/demo-accounts.json`` (never in the repository).
     """
-    from vae.access import Role
     from vae.auth import operations
     from vae.extensions import db
+    from vae.roles import Role
 
     store = Path(current_app.instance_path) / "demo-accounts.json"
     known: dict[str, str] = json.loads(store.read_text()) if store.exists() else {}

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import enum
+import unicodedata
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Dialect, TypeDecorator
+from sqlalchemy import DateTime, Dialect, Enum, TypeDecorator
 
 
 def utcnow() -> datetime:
@@ -89,3 +91,21 @@ def locked(*instances: Any) -> Iterator[None]:
     except BaseException:
         db.session.rollback()
         raise
+
+
+def searchable(text: str) -> str:
+    """Lower case without accents: « Élise Müller » → « elise muller »."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def portable_enum(cls: type[enum.Enum], name: str) -> Enum:
+    """A portable enum column: VARCHAR with a CHECK constraint (no native type to migrate)."""
+    return Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=30,
+        values_callable=lambda e: [m.value for m in e],
+    )

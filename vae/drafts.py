@@ -15,19 +15,21 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from flask import current_app, flash, request, session
 from flask_wtf import FlaskForm
 from itsdangerous import BadSignature
 from limits import parse_many
-from sqlalchemy import delete, select
+from sqlalchemy import JSON, ForeignKey, String, Uuid, delete, select
+from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.datastructures import MultiDict
 from wtforms import SelectMultipleField
 from wtforms.validators import Length
 
 from vae import clock
+from vae.dbtypes import UTCDateTime, utcnow
 from vae.extensions import db, limiter
 
 if TYPE_CHECKING:
@@ -47,10 +49,24 @@ KEPT_CUT = (
 NOT_KEPT = "Votre session a expiré\u00a0: reconnectez-vous."
 
 
+class PendingDraft(db.Model):
+    """Text posted after the session expired, kept until its author signs in again."""
+
+    __tablename__ = "pending_drafts"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # Whose expired session posted it: the only account it is ever given back to.
+    owner_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    endpoint: Mapped[str] = mapped_column(String(100))
+    view_args: Mapped[dict[str, Any]] = mapped_column(JSON)
+    form: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 def keep_if_owner(form_class: type[FlaskForm]) -> None:
     """Called by :func:`vae.access.enforce` for a POST without a session: keep it if proven."""
-    from vae.livret2.models import PendingDraft
-
     purge()
     owner = _proven_owner()
     if (
@@ -110,8 +126,6 @@ def take(endpoint: str, view_args: dict[str, Any]) -> MultiDict[str, str] | None
 
 def purge() -> int:
     """Delete (and commit) the drafts older than :data:`KEEP_FOR`; how many went."""
-    from vae.livret2.models import PendingDraft
-
     result = db.session.execute(
         delete(PendingDraft).where(PendingDraft.created_at < clock.now() - KEEP_FOR)
     )
@@ -147,7 +161,6 @@ def bounded_fields(
 def _proven_owner() -> User | None:
     """The account this anonymous request provably comes from, or None."""
     from vae.auth.models import User
-    from vae.livret2.models import PendingDraft
     from vae.web import load_user  # the same check as a live session (token still current)
 
     expired = _expired_session()
@@ -177,8 +190,8 @@ def _expired_session() -> dict[str, Any]:
 
 
 def _owns_dossier(user: User, view_args: dict[str, Any]) -> bool:
-    from vae.access import Role
     from vae.dossier.models import Dossier
+    from vae.roles import Role
 
     dossier_id = view_args.get("dossier_id")
     if user.role != Role.CANDIDATE or not isinstance(dossier_id, uuid.UUID):
@@ -199,8 +212,6 @@ def _within_limit(user: User) -> bool:
 
 
 def _drafts_of(owner_id: uuid.UUID, endpoint: str, view_args: dict[str, str]) -> list[Any]:
-    from vae.livret2.models import PendingDraft
-
     rows = db.session.scalars(
         select(PendingDraft).where(
             PendingDraft.owner_id == owner_id,

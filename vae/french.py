@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import date, datetime
+
+from vae import clock
 
 NBSP = "\u00a0"
 MONTHS = (
@@ -39,3 +41,30 @@ def days(value: float) -> str:
     """``1 662`` or ``402,5``: one decimal, shown only when it is not zero."""
     text = number(round(value, 1), 1)
     return text[:-2] if text.endswith(",0") else text
+
+
+def date_fr(value: date | datetime | str | None) -> str:
+    """« 24 novembre 2026 », « 1er janvier 2020 » (datetimes in Europe/Paris; ISO strings too)."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        value = clock.paris_date(value)
+    return long_date(value)
+
+
+def datetime_fr(value: datetime | str | None) -> str:
+    """« 24 novembre 2026 à 14:05 », in Europe/Paris (ISO strings of snapshots too)."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    local = value.astimezone(clock.PARIS)
+    return f"{long_date(local.date())} à {local:%H:%M}"

@@ -11,6 +11,7 @@ from vae.dossier.models import (
     SwornStatement,
     Training,
 )
+from vae.drafts import PendingDraft
 from vae.jury.models import (
     AcquiredBlock,
     CertificationAward,
@@ -22,7 +23,7 @@ from vae.jury.models import (
     Proclamation,
     Signature,
 )
-from vae.livret2.models import Livret2, Livret2Version, PendingDraft, Situation
+from vae.livret2.models import Livret2, Livret2Version, Situation
 from vae.referentials.models import Certification, ReferentialVersion
 from vae.review.models import Decision, Finding
 

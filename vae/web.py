@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,7 +20,7 @@ from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.routing import IntegerConverter
 from werkzeug.utils import cached_property
 
-from vae import access, clock, french, logs
+from vae import french, logs, roles
 from vae.dossier.operations import DossierError
 from vae.extensions import db, login_manager
 
@@ -112,9 +111,9 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(DossierError, _dossier_error)
     app.register_error_handler(RateLimitExceeded, _error_page)
     app.jinja_env.add_extension("jinja2.ext.do")
-    app.jinja_env.filters["date_fr"] = date_fr
-    app.jinja_env.filters["datetime_fr"] = datetime_fr
-    app.jinja_env.globals["Role"] = access.Role
+    app.jinja_env.filters["date_fr"] = french.date_fr
+    app.jinja_env.filters["datetime_fr"] = french.datetime_fr
+    app.jinja_env.globals["Role"] = roles.Role
     login_manager.login_view = "auth.login"
     login_manager.login_message = _("Connectez-vous pour accéder à cette page.")
     login_manager.login_message_category = "info"
@@ -220,30 +219,3 @@ def _csrf_error(error: CSRFError) -> tuple[str, int]:
             "recommencez : vos informations déjà enregistrées sont conservées."
         ),
     ), 400
-
-
-def date_fr(value: date | datetime | str | None) -> str:
-    """« 24 novembre 2026 », « 1er janvier 2020 » (datetimes in Europe/Paris; ISO strings too)."""
-    if not value:
-        return ""
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
-        except ValueError:
-            return value
-    if isinstance(value, datetime):
-        value = clock.paris_date(value)
-    return french.long_date(value)
-
-
-def datetime_fr(value: datetime | str | None) -> str:
-    """« 24 novembre 2026 à 14:05 », in Europe/Paris (ISO strings of snapshots too)."""
-    if not value:
-        return ""
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError:
-            return value
-    local = value.astimezone(clock.PARIS)
-    return f"{french.long_date(local.date())} à {local:%H:%M}"

@@ -9,8 +9,8 @@ PASSWORD = "phrase de passe administrateur"
 
 
 def test_admin_and_public_pages_are_accessible(page, live_server) -> None:
-    from vae.access import Role
     from vae.auth.operations import create_account
+    from vae.roles import Role
 
     with live_server.test_request_context():
         create_account("admin.a11y@exemple.fr", "Alice", "Admin", Role.ADMIN, PASSWORD)

@@ -20,7 +20,6 @@ STORY = " ".join(["J'ai instruit la demande de l'adhérent et contrôlé ses gar
 
 def ready_for_jury(app) -> None:
     """A cqp-spp candidate with a submitted livret 2; staff and two trained jury members."""
-    from vae.access import Role
     from vae.auth.operations import create_account, find_by_email
     from vae.dossier import operations
     from vae.dossier.models import ActivityStatus, AttachmentKind, WorkTime
@@ -29,6 +28,7 @@ def ready_for_jury(app) -> None:
     from vae.livret2 import operations as livret2
     from vae.review import operations as review
     from vae.review.models import DecisionKind
+    from vae.roles import Role
 
     with app.test_request_context():
         candidate = create_account(

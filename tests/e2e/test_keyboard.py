@@ -30,8 +30,8 @@ def tab_to(page, predicate, limit: int = 80) -> dict:
 
 
 def test_candidate_steps_with_the_keyboard_alone(page, live_server) -> None:
-    from vae.access import Role
     from vae.auth.operations import create_account
+    from vae.roles import Role
 
     with live_server.test_request_context():
         create_account("clavier@exemple.fr", "Louise", "Clavier", Role.CANDIDATE, PASSWORD)

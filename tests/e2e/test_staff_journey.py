@@ -17,10 +17,10 @@ CANDIDATE_PASSWORD = "phrase de passe du candidat"
 
 def submitted_dossier(app) -> str:
     """A cqp-spp dossier whose eligibility rests on an attested volunteer activity."""
-    from vae.access import Role
     from vae.auth.operations import create_account
     from vae.dossier import operations
     from vae.dossier.models import ActivityStatus, AttachmentKind, WorkTime
+    from vae.roles import Role
 
     with app.test_request_context():
         candidate = create_account(

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from vae.access import Role
+from vae.roles import Role
 
 FIXED_NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 

@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from tests.functional.dossier_flow import SWORN, complete_dossier, url
 from tests.helpers import csrf_token, submit
-from vae.access import Role
 from vae.dossier.models import Dossier
 from vae.extensions import db
 from vae.jury.models import Jury, JuryMember, MemberKind
+from vae.roles import Role
 
 STORY = " ".join(["J'ai instruit le dossier de l'adhérent et vérifié ses garanties."] * 12)
 

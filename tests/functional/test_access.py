@@ -10,7 +10,8 @@ import uuid
 import pytest
 
 from tests.conftest import dispose_engines
-from vae.access import Role, rule_of
+from vae.access import rule_of
+from vae.roles import Role
 
 PUBLIC = ("public",)
 ANONYMOUS = ("anonymous",)

@@ -31,11 +31,11 @@ from tests.functional.jury_flow import (
 )
 from tests.functional.test_access import EXPECTED
 from tests.helpers import make_pdf, submit
-from vae.access import Role
 from vae.extensions import db
 from vae.jury.models import AcquiredBlock, MemberKind
 from vae.livret2.models import Livret2
 from vae.review.models import Decision
+from vae.roles import Role
 
 # endpoint -> (URL with placeholders, scope of the object it shows)
 #   "dossier": the candidate's dossier (owner, staff, and for files its jury);  "jury": a jury's

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from tests.helpers import link_in, login, outbox_messages, submit, text
-from vae.access import Role
 from vae.auth.models import User
 from vae.extensions import db
+from vae.roles import Role
 
 
 def test_admin_creates_a_jury_account_who_sets_a_password(app, logged_in) -> None:

@@ -122,7 +122,7 @@ def test_internal_error_page_is_french(app) -> None:
 def test_dates_are_french(app_ctx) -> None:
     from datetime import UTC, date, datetime
 
-    from vae.web import date_fr, datetime_fr
+    from vae.french import date_fr, datetime_fr
 
     with app_ctx.test_request_context():
         assert date_fr(date(2026, 11, 24)) == "24 novembre 2026"

@@ -14,10 +14,10 @@ from tests.helpers import (
     submit,
     text,
 )
-from vae.access import Role
 from vae.audit import AuditEntry
 from vae.auth.models import User
 from vae.extensions import db
+from vae.roles import Role
 
 SIGNUP = {
     "first_name": "Léa",

@@ -23,11 +23,11 @@ from tests.functional.conftest import FIXED_NOW
 from tests.functional.dossier_flow import SWORN, complete_dossier, start_dossier, url
 from tests.functional.jury_flow import livret2_ready
 from tests.helpers import csrf_token, text
-from vae.access import Role
 from vae.dossier.models import Attachment, Dossier, DossierStatus, Submission
 from vae.extensions import db
 from vae.livret2.models import Livret2, Livret2Version
 from vae.review.models import Decision
+from vae.roles import Role
 
 ALREADY_SUBMITTED = "Ce dossier est déposé : il ne peut plus être modifié."
 OPEN_ELSEWHERE = "déjà un dossier en cours"

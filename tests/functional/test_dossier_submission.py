@@ -19,10 +19,10 @@ from tests.functional.dossier_flow import (
     url,
 )
 from tests.helpers import make_pdf, outbox_messages, pdf_text, submit, text
-from vae.access import Role
 from vae.audit import AuditEntry
 from vae.dossier.models import Attachment, Dossier, DossierStatus, Submission
 from vae.extensions import db
+from vae.roles import Role
 
 EXE = b"MZ\x90\x00" + b"\x00" * 200
 

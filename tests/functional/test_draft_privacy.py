@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from tests.functional.dossier_flow import SWORN, complete_dossier, url
 from tests.helpers import submit
-from vae.access import Role
 from vae.dossier.models import Attachment, Dossier, DossierStatus
 from vae.extensions import db
+from vae.roles import Role
 
 
 def _pages(app, dossier_id: str) -> list[str]:

@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 
 from tests.functional.test_livret2 import l2, recevable, situation
 from tests.helpers import DEFAULT_PASSWORD, csrf_token, login, text
-from vae.access import Role
+from vae.drafts import PendingDraft
 from vae.extensions import db
-from vae.livret2.models import PendingDraft
+from vae.roles import Role
 
 NEW = "situations/nouvelle"
 

@@ -9,10 +9,11 @@ from sqlalchemy import select
 
 from tests.functional.dossier_flow import SWORN, complete_dossier, url
 from tests.helpers import DEFAULT_PASSWORD, csrf_token, message_body, outbox_messages, submit, text
-from vae.access import Role, public
+from vae.access import public
 from vae.audit import AuditEntry
 from vae.dossier.models import Attachment
 from vae.extensions import db
+from vae.roles import Role
 
 EVIL = "http://evil.example"
 NGINX = {"REMOTE_ADDR": "127.0.0.1"}  # what gunicorn sees behind the README's nginx

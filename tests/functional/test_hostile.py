@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from tests.functional.dossier_flow import FULL_TIME_JOB, IDENTITY, start_dossier, url
 from tests.helpers import csrf_token, text
 from vae import create_app
-from vae.access import Role
 from vae.dossier.models import Dossier
 from vae.extensions import db
+from vae.roles import Role
 
 MARKUP = "<script>alert('x')</script>"
 NASTY = st.one_of(

@@ -22,10 +22,10 @@ from tests.functional.jury_flow import (
     to_livret2_submitted,
 )
 from tests.helpers import DEFAULT_PASSWORD, submit
-from vae.access import Role
 from vae.dossier.models import Dossier, DossierStatus
 from vae.extensions import db
 from vae.jury.models import Jury, MemberKind
+from vae.roles import Role
 
 
 @pytest.fixture(scope="module")

@@ -12,11 +12,11 @@ from sqlalchemy import select
 
 from tests.functional.dossier_flow import SWORN, complete_dossier, url
 from tests.helpers import outbox_messages, pdf_text, submit, text
-from vae.access import Role
 from vae.audit import AuditEntry
 from vae.dossier.models import Dossier, DossierStatus
 from vae.extensions import db
 from vae.livret2.models import Livret2, Livret2Status
+from vae.roles import Role
 
 LONG = " ".join(["J'ai analysé la demande de l'assuré puis vérifié ses droits."] * 10)
 

@@ -9,7 +9,8 @@ import re
 import pytest
 
 from tests.helpers import login, text
-from vae.access import Role, public
+from vae.access import public
+from vae.roles import Role
 
 
 def _lines(capsys: pytest.CaptureFixture[str]) -> list[dict]:

@@ -12,11 +12,11 @@ from sqlalchemy import select
 
 from tests.functional.dossier_flow import IDENTITY, SWORN, complete_dossier, start_dossier, url
 from tests.helpers import login, message_body, outbox_messages, submit, text
-from vae.access import Role
 from vae.audit import AuditEntry
 from vae.auth.models import User
 from vae.dossier.models import Dossier, DossierStatus
 from vae.extensions import db
+from vae.roles import Role
 
 
 def test_export_holds_everything_and_the_files(app, candidate) -> None:

@@ -11,10 +11,11 @@ from sqlalchemy import func, or_, select
 
 from forms.admin import ConfirmForm, UserCreateForm, UserRoleForm
 from vae import audit
-from vae.access import Role, roles_required
+from vae.access import roles_required
 from vae.auth import operations
 from vae.auth.models import User
 from vae.extensions import db
+from vae.roles import Role
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 25

@@ -13,9 +13,9 @@ from flask_login import UserMixin
 from sqlalchemy import Enum, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from vae.access import Role
 from vae.dbtypes import UTCDateTime, new_uuid, utcnow
 from vae.extensions import db
+from vae.roles import Role
 
 _hasher = PasswordHasher()
 # Verifying against this keeps the time of a login for an unknown email like a known one.

@@ -11,10 +11,10 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from vae import audit, logs, mail
-from vae.access import Role
 from vae.auth.models import User, burn_password_check, burn_password_hash, normalise_email
 from vae.auth.passwords import refusal, user_words
 from vae.extensions import db
+from vae.roles import Role
 
 CONFIRM_SALT = "vae-confirm-email"
 RESET_SALT = "vae-reset-password"

@@ -32,12 +32,13 @@ from forms.dossier import (
     submit_form,
 )
 from vae import audit, storage
-from vae.access import Role, roles_required
+from vae.access import roles_required
 from vae.dossier import operations, presenters, steps
 from vae.dossier.assessment import assess_dossier
 from vae.dossier.models import AttachmentKind, Dossier, Submission
 from vae.extensions import db
 from vae.referentials.operations import current_versions
+from vae.roles import Role
 
 bp = Blueprint("dossier", __name__, url_prefix="/dossiers")
 CANDIDATE = roles_required(Role.CANDIDATE)

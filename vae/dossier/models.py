@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import unicodedata
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
@@ -13,7 +12,6 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     Date,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -26,27 +24,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from vae.access import Role
-from vae.dbtypes import UTCDateTime, new_uuid, utcnow
+from vae.dbtypes import UTCDateTime, new_uuid, portable_enum, searchable, utcnow
 from vae.extensions import db
-
-
-def searchable(text: str) -> str:
-    """Lower case without accents: « Élise Müller » → « elise muller »."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-
-
-def portable_enum(cls: type[enum.Enum], name: str) -> Enum:
-    """A portable enum column: VARCHAR with a CHECK constraint (no native type to migrate)."""
-    return Enum(
-        cls,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=30,
-        values_callable=lambda e: [m.value for m in e],
-    )
+from vae.roles import Role
 
 
 class DossierStatus(enum.StrEnum):

@@ -25,7 +25,7 @@ from forms.jury import (
     proclaim_fields,
 )
 from vae import clock
-from vae.access import Role, public, roles_required
+from vae.access import public, roles_required
 from vae.auth.models import User
 from vae.dossier.models import Dossier
 from vae.extensions import db
@@ -40,6 +40,7 @@ from vae.jury.models import (
     MemberKind,
     Proclamation,
 )
+from vae.roles import Role
 
 bp = Blueprint("jury", __name__)
 STAFF = roles_required(Role.STAFF, Role.ADMIN)

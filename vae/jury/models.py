@@ -20,8 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from vae.dbtypes import UTCDateTime, new_uuid, utcnow
-from vae.dossier.models import portable_enum
+from vae.dbtypes import UTCDateTime, new_uuid, portable_enum, utcnow
 from vae.extensions import db
 
 

@@ -11,9 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 
 from vae import audit, clock, mail
-from vae.access import Role
-from vae.dbtypes import commit_or
-from vae.dossier.models import Dossier, DossierStatus, searchable
+from vae.dbtypes import commit_or, searchable
+from vae.dossier.models import Dossier, DossierStatus
 from vae.extensions import db
 from vae.jury import grid as grids
 from vae.jury.models import (
@@ -29,6 +28,7 @@ from vae.jury.models import (
     Signature,
 )
 from vae.livret2.models import Livret2
+from vae.roles import Role
 from vae.rules import expiry
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or typed safely

@@ -24,13 +24,14 @@ from wtforms import SelectChoice
 from forms.admin import ConfirmForm
 from forms.livret2 import AnnexForm, ExtendForm, ReturnForm, SituationForm, TargetsForm
 from vae import drafts, storage
-from vae.access import Role, keeps_drafts, roles_required
+from vae.access import keeps_drafts, roles_required
 from vae.dossier import operations as dossier_operations
 from vae.dossier.blueprint import load as load_dossier
 from vae.dossier.models import AttachmentKind, Dossier
 from vae.extensions import db
 from vae.livret2 import operations, snapshot
 from vae.livret2.models import Livret2, Livret2Version, Situation
+from vae.roles import Role
 
 bp = Blueprint("livret2", __name__, url_prefix="/dossiers/<uuid:dossier_id>/livret2")
 CANDIDATE = roles_required(Role.CANDIDATE)
@@ -150,7 +151,7 @@ def _situation_form(
 
 def _fill_from_livret1(form: SituationForm, dossier: Dossier) -> None:
     """Employer, period and role from the chosen livret 1 activity, where left empty."""
-    from vae.web import date_fr
+    from vae.french import date_fr
 
     chosen = next((a for a in dossier.activities if str(a.id) == form.source_activity.data), None)
     if chosen is None:

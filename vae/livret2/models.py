@@ -10,8 +10,7 @@ from typing import Any
 from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from vae.dbtypes import UTCDateTime, new_uuid, utcnow
-from vae.dossier.models import portable_enum
+from vae.dbtypes import UTCDateTime, new_uuid, portable_enum, utcnow
 from vae.extensions import db
 
 
@@ -111,19 +110,3 @@ class Livret2Version(db.Model):
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
     pdf_stored_name: Mapped[str] = mapped_column(String(64))
     pdf_sha256: Mapped[str] = mapped_column(String(64))
-
-
-class PendingDraft(db.Model):
-    """Text posted after the session expired, kept until its author signs in again."""
-
-    __tablename__ = "pending_drafts"
-
-    token: Mapped[str] = mapped_column(String(64), primary_key=True)
-    # Whose expired session posted it: the only account it is ever given back to.
-    owner_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey("users.id", ondelete="CASCADE"), index=True
-    )
-    endpoint: Mapped[str] = mapped_column(String(100))
-    view_args: Mapped[dict[str, Any]] = mapped_column(JSON)
-    form: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -19,10 +19,11 @@ from flask import (
 from flask_login import current_user, logout_user
 
 from forms.admin import ConfirmForm
-from vae.access import Role, roles_required
+from vae.access import roles_required
 from vae.dossier.models import Dossier
 from vae.extensions import db
 from vae.privacy import operations
+from vae.roles import Role
 
 bp = Blueprint("privacy", __name__)
 CANDIDATE = roles_required(Role.CANDIDATE)

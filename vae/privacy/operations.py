@@ -22,9 +22,10 @@ from vae.audit import AuditEntry
 from vae.auth.models import User
 from vae.dossier.models import Activity, Attachment, Dossier, DossierStatus, Submission, Training
 from vae.dossier.operations import upload_folder
+from vae.drafts import PendingDraft
 from vae.extensions import db
 from vae.jury.models import AcquiredBlock, CertificationAward, Proclamation
-from vae.livret2.models import Livret2, Livret2Version, PendingDraft, Situation
+from vae.livret2.models import Livret2, Livret2Version, Situation
 from vae.privacy import erasure
 from vae.privacy.erasure import ANONYMOUS
 from vae.review.models import Decision, Finding

@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from forms.review import AssignForm, DecisionForm, FindingForm, tri_state, tri_state_value
 from vae import audit, clock
-from vae.access import Role, roles_required
+from vae.access import roles_required
 from vae.auth.models import User
 from vae.dossier.models import Dossier
 from vae.extensions import db
@@ -20,6 +20,7 @@ from vae.referentials.models import Certification
 from vae.review import export, operations, queue, stats
 from vae.review.assessment import assess_reviewed, reviewed_activities
 from vae.review.models import Decision, DecisionKind, Finding, latest_findings
+from vae.roles import Role
 
 bp = Blueprint("review", __name__, url_prefix="/cpnefp")
 STAFF = roles_required(Role.STAFF, Role.ADMIN)

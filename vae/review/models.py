@@ -10,8 +10,7 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from vae.dbtypes import UTCDateTime, new_uuid, utcnow
-from vae.dossier.models import portable_enum
+from vae.dbtypes import UTCDateTime, new_uuid, portable_enum, utcnow
 from vae.extensions import db
 
 

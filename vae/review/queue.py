@@ -12,7 +12,8 @@ from sqlalchemy.orm import aliased
 
 from vae import clock
 from vae.auth.models import User
-from vae.dossier.models import Dossier, DossierStatus, searchable
+from vae.dbtypes import searchable
+from vae.dossier.models import Dossier, DossierStatus
 from vae.extensions import db
 from vae.referentials.models import Certification
 
