@@ -380,7 +380,7 @@ def test_slanted_labels_do_not_run_off_the_left_edge() -> None:
     root = parse(column_chart("T", items))
     for label in by_class(root, "chart-label"):
         assert label.get("transform", "").startswith("rotate(-45 ")
-        reach = charts._text_width(shown_text(label), 12) * math.sqrt(0.5)
+        reach = charts.text_width(shown_text(label), 12) * math.sqrt(0.5)
         assert float(label.get("x", "0")) - reach >= 0
 
 

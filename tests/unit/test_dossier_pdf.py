@@ -1,4 +1,4 @@
-"""The dossier PDF and the two attestation models (vae.dossier.pdf), read back with pypdf."""
+"""The dossier PDF and the attestation models (vae.dossier.pdf, .attestations), read back."""
 
 from __future__ import annotations
 
@@ -12,17 +12,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from vae.dossier import pdf
-from vae.dossier.pdf import (
+from vae.documents import pdf
+from vae.documents.text import clean_text
+from vae.dossier.attestations import (
     ActivityInfo,
     PersonInfo,
-    clean_text,
-    dossier_pdf,
     employer_attestation_pdf,
-    french_long_date,
-    french_number,
     volunteer_attestation_pdf,
 )
+from vae.dossier.pdf import dossier_pdf
+from vae.french import long_date as french_long_date
+from vae.french import number as french_number
 
 CERT = "CQP Spécialiste prestations santé-prévoyance"
 CANDIDATE = PersonInfo(

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from vae.dossier.pdf import PDF_AUTHOR
+from vae.documents.pdf import PDF_AUTHOR
 from vae.jury.documents import (
     block_certificate_pdf,
     calendar_data,
@@ -275,6 +275,22 @@ def test_calendar_is_an_rfc5545_event_in_utc() -> None:
         "Présentation du livret 2\\, puis échange.\\nApportez : CNI\\, livret 2\\\\copie"
     )
     assert unescape(props["DESCRIPTION"]) == event()["description"]
+
+
+def test_calendar_reads_back_with_icalendar() -> None:
+    from datetime import UTC, datetime
+
+    import icalendar
+
+    calendar = icalendar.Calendar.from_ical(calendar_ics(event()))
+    (slot,) = calendar.walk("VEVENT")
+    assert str(slot["SUMMARY"]) == f"Entretien avec le jury VAE – {CERT}"
+    assert str(slot["LOCATION"]) == "Ucanss, 33 avenue du Maine; salle 4"
+    assert str(slot["UID"]) == "jury-slot-42@vae.example.fr"
+    assert slot.decoded("DTSTART") == datetime(2027, 1, 12, 13, 30, tzinfo=UTC)
+    assert slot.decoded("DTEND") == datetime(2027, 1, 12, 14, 15, tzinfo=UTC)
+    assert slot.decoded("DTSTAMP") == datetime(2026, 12, 1, 9, 15, tzinfo=UTC)
+    assert str(slot["DESCRIPTION"]) == event()["description"]
 
 
 def test_calendar_converts_other_offsets_to_utc() -> None:

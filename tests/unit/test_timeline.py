@@ -280,7 +280,7 @@ def test_year_labels_thin_out_on_long_spans() -> None:
     short = parse(render([act(start=date(2020, 1, 1))], window_start=date(2023, 11, 25)))
     labels = [t.text for t in short.iter(f"{NS}text") if (t.text or "").isdigit()]
     assert labels == [str(y) for y in range(2020, 2028)]
-    assert [tl._year_step(n) for n in (1, 12, 13, 24, 25, 60, 61, 120, 121, 9000)] == [
+    assert [tl.year_step(n) for n in (1, 12, 13, 24, 25, 60, 61, 120, 121, 9000)] == [
         1,
         1,
         2,

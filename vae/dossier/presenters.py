@@ -5,18 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask import url_for
 from wtforms import SelectChoice
 
 from forms.dossier import UploadForm
 from vae import french
-from vae.dossier.models import (
-    PROOF_KINDS,
-    Activity,
-    AttachmentKind,
-    Dossier,
-    DossierStatus,
-    Training,
-)
+from vae.dossier.enums import PROOF_KINDS, AttachmentKind, DossierStatus
+from vae.dossier.models import Activity, Dossier, Training
 from vae.rules.eligibility import Assessment
 
 days_fr = french.days
@@ -198,7 +193,7 @@ def upload_form(target: UploadTarget, formdata: Any = None) -> UploadForm:
 
 
 def attestation_pdf(dossier: Dossier, activity: Activity) -> tuple[bytes, str]:
-    from vae.dossier.pdf import (
+    from vae.dossier.attestations import (
         ActivityInfo,
         PersonInfo,
         employer_attestation_pdf,
@@ -241,26 +236,28 @@ class Card:
     total: int
     missing: list[str]
     next_label: str
-    next_endpoint: str
+    next_url: str
 
 
 def dashboard_card(dossier: Dossier, states: list[Any]) -> Card:
+    """The dashboard's card of a dossier: progress and the one next thing to do."""
     done = sum(1 for s in states[:-1] if s.complete)
     missing = [p for s in states[:-1] for p in s.problems]
+    summary = states[-1].step
     if dossier.status in (DossierStatus.DRAFT, DossierStatus.INCOMPLETE):
         if missing:
             first = next(s for s in states if not s.complete)
             label = f"Continuer : {first.step.title.lower()}"
-            endpoint = first.step.endpoint
+            target = first.step.url(dossier.id)
         else:
-            label, endpoint = "Relire et déposer le dossier", "dossier.step_summary"
+            label, target = "Relire et déposer le dossier", summary.url(dossier.id)
     elif dossier.status in (DossierStatus.RECEVABLE, DossierStatus.LIVRET2_IN_PROGRESS):
-        label, endpoint = "Rédiger mon livret 2", "livret2.overview"
+        label, target = "Rédiger mon livret 2", url_for("livret2.overview", dossier_id=dossier.id)
     elif dossier.status in (DossierStatus.PROCLAIMED, DossierStatus.CLOSED):
-        label, endpoint = "Voir mes résultats", "jury.results"
+        label, target = "Voir mes résultats", url_for("jury.results", dossier_id=dossier.id)
     else:
-        label, endpoint = "Voir le dossier déposé", "dossier.step_summary"
-    return Card(dossier, done, len(states) - 1, missing, label, endpoint)
+        label, target = "Voir le dossier déposé", summary.url(dossier.id)
+    return Card(dossier, done, len(states) - 1, missing, label, target)
 
 
 # --- what the candidate sees of the review --------------------------------------------------------
@@ -281,7 +278,7 @@ HISTORY_SENTENCES = {
 
 def candidate_history(entries: list[Any]) -> list[tuple[Any, str]]:
     """The dossier's history in plain French, without the officers' internal notes."""
-    from vae.dossier.models import DossierStatus
+    from vae.dossier.enums import DossierStatus
 
     events = []
     for entry in entries:
@@ -291,16 +288,3 @@ def candidate_history(entries: list[Any]) -> list[tuple[Any, str]]:
         to = DossierStatus(entry.to_state).label.lower() if entry.to_state else ""
         events.append((entry.at, template.format(comment=entry.comment or "", to=to)))
     return events
-
-
-def decisions_of(dossier: Dossier) -> list[Any]:
-    from sqlalchemy import select
-
-    from vae.extensions import db
-    from vae.review.models import Decision
-
-    return list(
-        db.session.scalars(
-            select(Decision).where(Decision.dossier_id == dossier.id).order_by(Decision.decided_at)
-        )
-    )

@@ -11,7 +11,7 @@ large, and at the bottom the verification code and the address where anyone can 
 content shrinks to fit the page whatever the length of the texts.
 
 Pure functions: no Flask, no database. Fonts, text cleaning, dates and tables come from
-:mod:`vae.dossier.pdf`; every piece of user text is cleaned and escaped before it reaches
+:mod:`vae.documents`; every piece of user text is cleaned and escaped before it reaches
 reportlab's paragraph markup; missing keys render as « — » or are left out.
 """
 
@@ -39,20 +39,17 @@ from reportlab.platypus import (
     Table,
 )
 
-from vae.dossier.pdf import (
+from vae.documents.pdf import (
     ACCENT,
     MUTED,
-    PDF_AUTHOR,
-    _date_text,
-    _dict,
-    _fit,
-    _full_name,
-    _list,
-    _styles,
-    _table,
+    document_info,
+    fit_text,
+    fonts,
+    grid_table,
+    pdf_styles,
 )
+from vae.documents.text import as_dict, as_list, date_text, full_name, short_line
 from vae.french import NBSP
-from vae.review.letters import _line
 
 PAGE = landscape(A4)
 BORDER = 0.9 * cm  # from the paper's edge to the outer rule
@@ -81,7 +78,7 @@ class _Styles(NamedTuple):
 
 @functools.cache
 def _certificate_styles() -> _Styles:
-    base = _styles()
+    base = pdf_styles()
     bold = base.fonts.bold
 
     def centred(name: str, size: float, **kw: Any) -> ParagraphStyle:
@@ -131,19 +128,18 @@ def _page(canvas: Canvas, doc: Any, *, code: str, url: str, font: str, bold: str
     canvas.setFillColor(ACCENT)
     canvas.setFont(bold, 10)
     label = f"Code de vérification : {code}" if code else "Code de vérification : —"
-    canvas.drawCentredString(width / 2, BORDER + 1.05 * cm, _fit(label, bold, 10, available))
+    canvas.drawCentredString(width / 2, BORDER + 1.05 * cm, fit_text(label, bold, 10, available))
     if url:
         canvas.setFillColor(MUTED)
         canvas.setFont(font, 8)
-        text = _fit(f"Vérifiez l'authenticité de ce document : {url}", font, 8, available)
+        text = fit_text(f"Vérifiez l'authenticité de ce document : {url}", font, 8, available)
         canvas.drawCentredString(width / 2, BORDER + 0.6 * cm, text)
     canvas.restoreState()
 
 
 def _render(story: list[Flowable], data: dict[str, Any], *, title: str, subject: str) -> bytes:
-    base = _styles()
-    code = _line(data.get("verification_code"), 60)
-    url = _line(data.get("verify_url"), 300)
+    code = short_line(data.get("verification_code"), 60)
+    url = short_line(data.get("verify_url"), 300)
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
         buffer,
@@ -152,12 +148,11 @@ def _render(story: list[Flowable], data: dict[str, Any], *, title: str, subject:
         rightMargin=INSET,
         topMargin=INSET - 0.5 * cm,
         bottomMargin=FOOTER,
-        title=_line(title, 300),
-        author=PDF_AUTHOR,
-        subject=_line(subject, 300),
-        creator="vae.jury.certificates (reportlab)",
-        lang="fr-FR",
-        displayDocTitle=1,
+        **document_info(
+            title=short_line(title, 300),
+            subject=short_line(subject, 300),
+            creator="vae.jury.certificates",
+        ),
     )
     frame = Frame(
         doc.leftMargin,
@@ -170,9 +165,7 @@ def _render(story: list[Flowable], data: dict[str, Any], *, title: str, subject:
         topPadding=0,
         bottomPadding=0,
     )
-    on_page = functools.partial(
-        _page, code=code, url=url, font=base.fonts.regular, bold=base.fonts.bold
-    )
+    on_page = functools.partial(_page, code=code, url=url, font=fonts().regular, bold=fonts().bold)
     doc.addPageTemplates([PageTemplate(id="certificate", frames=[frame], onPage=on_page)])
     fitted = KeepInFrame(doc.width - 2, doc.height - 2, story, mode="shrink", hAlign="CENTER")
     centred = Table([[fitted]], colWidths=[doc.width - 1], rowHeights=[doc.height - 1])
@@ -191,7 +184,7 @@ def _render(story: list[Flowable], data: dict[str, Any], *, title: str, subject:
 
 
 def _issuer(data: dict[str, Any], st: _Styles) -> tuple[str, list[Flowable]]:
-    issuer = _line(data.get("issuer"), 120) or "CPNEFP"
+    issuer = short_line(data.get("issuer"), 120) or "CPNEFP"
     name = ISSUER_NAMES.get(issuer.upper(), "")
     lines = [Paragraph(escape(issuer), st.issuer)]
     lines.append(
@@ -201,7 +194,7 @@ def _issuer(data: dict[str, Any], st: _Styles) -> tuple[str, list[Flowable]]:
 
 
 def _rncp(cert: dict[str, Any]) -> str:
-    rncp = _line(cert.get("rncp"), 40)
+    rncp = short_line(cert.get("rncp"), 40)
     if rncp and not rncp.upper().startswith("RNCP"):
         rncp = f"RNCP{NBSP}{rncp}"
     return rncp
@@ -209,15 +202,15 @@ def _rncp(cert: dict[str, Any]) -> str:
 
 def _certification_name(cert: dict[str, Any]) -> str:
     """Markup: « « CQP Délégué de l'Assurance Maladie » (RNCP 12345) »."""
-    title = escape(_line(cert.get("title"), 300))
+    title = escape(short_line(cert.get("title"), 300))
     rncp = escape(_rncp(cert))
     text = f"«{NBSP}<b>{title}</b>{NBSP}»" if title else "visée"
     return f"{text} ({rncp})" if rncp else text
 
 
 def _holder(data: dict[str, Any]) -> str:
-    who = _dict(data.get("holder"))
-    return _full_name(who.get("first_name"), who.get("last_name"))
+    who = as_dict(data.get("holder"))
+    return full_name(who.get("first_name"), who.get("last_name"))
 
 
 def _signature(issuer: str, dated: str, st: _Styles, width: float) -> Table:
@@ -237,14 +230,14 @@ def _width() -> float:
 
 def block_certificate_pdf(data: dict) -> bytes:
     """The CCP for one acquired block (keys: see the module brief; all may be missing)."""
-    data = _dict(data)
+    data = as_dict(data)
     st = _certificate_styles()
-    cert, block = _dict(data.get("certification")), _dict(data.get("block"))
+    cert, block = as_dict(data.get("certification")), as_dict(data.get("block"))
     issuer, story = _issuer(data, st)
     holder = _holder(data)
-    code, title = _line(block.get("code"), 40), _line(block.get("title"), 300)
-    proclaimed = _date_text(data.get("proclaimed_on"))
-    expires = _date_text(data.get("expires_on"))
+    code, title = short_line(block.get("code"), 40), short_line(block.get("title"), 300)
+    proclaimed = date_text(data.get("proclaimed_on"))
+    expires = date_text(data.get("expires_on"))
     validity = (
         f"Bloc acquis jusqu'au <b>{escape(expires)}</b>"
         if expires
@@ -262,14 +255,14 @@ def block_certificate_pdf(data: dict) -> bytes:
     ]
     rows = [
         [
-            Paragraph(f"<b>{escape(_line(c.get('code'), 40))}</b>", st.cell),
-            Paragraph(escape(_line(c.get("title"), 500)), st.cell),
+            Paragraph(f"<b>{escape(short_line(c.get('code'), 40))}</b>", st.cell),
+            Paragraph(escape(short_line(c.get("title"), 500)), st.cell),
         ]
-        for c in (_dict(item) for item in _list(block.get("competencies")))
+        for c in (as_dict(item) for item in as_list(block.get("competencies")))
     ]
     if rows:
         width = _width() * 0.8
-        table = _table(rows, [1.6 * cm, width - 1.6 * cm], label_column=True)
+        table = grid_table(rows, [1.6 * cm, width - 1.6 * cm], label_column=True)
         table.hAlign = "CENTER"
         story += [table, Spacer(1, 10)]
     dated = f"Proclamé le <b>{escape(proclaimed)}</b>" if proclaimed else "Date de proclamation : —"
@@ -278,25 +271,25 @@ def block_certificate_pdf(data: dict) -> bytes:
         story,
         data,
         title=f"{CCP_TITLE} — {code} — {holder}",
-        subject=f"{_line(cert.get('title'), 200)} — {title}",
+        subject=f"{short_line(cert.get('title'), 200)} — {title}",
     )
 
 
 def certification_pdf(data: dict) -> bytes:
     """The whole certification, all required blocks acquired (keys: see the module brief)."""
-    data = _dict(data)
+    data = as_dict(data)
     st = _certificate_styles()
-    cert = _dict(data.get("certification"))
+    cert = as_dict(data.get("certification"))
     issuer, story = _issuer(data, st)
     holder = _holder(data)
-    title = _line(cert.get("title"), 300)
+    title = short_line(cert.get("title"), 300)
     heading = (
         "Certificat de qualification professionnelle"
         if title.upper().startswith("CQP")
         else "Certification professionnelle"
     )
-    option = _line(cert.get("option_title"), 200)
-    awarded = _date_text(data.get("awarded_on"))
+    option = short_line(cert.get("option_title"), 200)
+    awarded = date_text(data.get("awarded_on"))
     story += [
         Paragraph(heading, st.title),
         Paragraph("obtenu par la validation des acquis de l'expérience (VAE)", st.kicker),
@@ -311,17 +304,17 @@ def certification_pdf(data: dict) -> bytes:
     rows: list[list[Any]] = [
         [Paragraph(f"<b>{h}</b>", st.cell) for h in ("Bloc", "Intitulé", "Acquis le")]
     ]
-    for block in (_dict(b) for b in _list(data.get("blocks"))):
+    for block in (as_dict(b) for b in as_list(data.get("blocks"))):
         rows.append(
             [
-                Paragraph(f"<b>{escape(_line(block.get('code'), 40))}</b>", st.cell),
-                Paragraph(escape(_line(block.get("title"), 300)), st.cell),
-                Paragraph(escape(_date_text(block.get("proclaimed_on"))) or "—", st.cell),
+                Paragraph(f"<b>{escape(short_line(block.get('code'), 40))}</b>", st.cell),
+                Paragraph(escape(short_line(block.get("title"), 300)), st.cell),
+                Paragraph(escape(date_text(block.get("proclaimed_on"))) or "—", st.cell),
             ]
         )
     if len(rows) > 1:
         width = _width() * 0.8
-        table = _table(rows, [1.6 * cm, width - 5.6 * cm, 4 * cm], header=True)
+        table = grid_table(rows, [1.6 * cm, width - 5.6 * cm, 4 * cm], header=True)
         table.hAlign = "CENTER"
         story += [
             Spacer(1, 4),
@@ -335,5 +328,5 @@ def certification_pdf(data: dict) -> bytes:
         story,
         data,
         title=f"{heading} — {title} — {holder}",
-        subject=f"{title} — code de vérification {_line(data.get('verification_code'), 60)}",
+        subject=f"{title} — code de vérification {short_line(data.get('verification_code'), 60)}",
     )

@@ -2,7 +2,8 @@
 
 Pure functions, no Flask: :func:`bar_chart` and :func:`column_chart` return a :class:`Chart`,
 the SVG markup and a French text alternative (one sentence per item, usable as an HTML list),
-in the manner of :mod:`vae.dossier.timeline`, whose drawing helpers and colours they reuse.
+in the manner of :mod:`vae.dossier.timeline`, drawn with the same helpers and colours
+(:mod:`vae.documents.svg`).
 
 What the picture says, without relying on colour alone:
 
@@ -26,186 +27,45 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from html import escape
 
 from vae import french
-from vae.dossier.timeline import (
-    _ID,
-    COUNTED,
-    COUNTED_EDGE,
-    FONT,
+from vae.documents.svg import (
+    BAR,
+    BAR_EDGE,
     GRID,
     MUTED_TEXT,
     TEXT,
-    _attrs,
-    _clean,
-    _el,
-    _text,
-    _text_width,
-    _truncate,
+    WIDTH,
+    el,
+    svg_text,
+    text_width,
+    truncate,
+)
+from vae.review.chart_parts import (
+    AXIS,
+    BAR_HEIGHT,
+    BODY_TOP,
+    COLUMN_MAX_WIDTH,
+    FONT_SIZE,
+    LABEL_MAX,
+    LINE_HEIGHT,
+    MARGIN,
+    PLOT_HEIGHT,
+    ROW_HEIGHT,
+    SUBTITLE_Y,
+    Chart,
+    amount,
+    chart_description,
+    chart_header,
+    chart_svg,
+    item_title,
+    label_text,
+    month_label,
+    prepare,
 )
 
 __all__ = ["Chart", "bar_chart", "column_chart", "month_label"]
-
-LABEL_MAX = 36
-NO_DATA = "Aucune donnée."
-UNLABELLED = "Sans libellé"
-
-# Geometry (user units of the 800-wide viewBox).
-WIDTH = 800
-MARGIN = 24
-TITLE_Y = 28
-SUBTITLE_Y = 50
-BODY_TOP = 72
-FONT_SIZE = 12.5
-
-# Bar chart rows.
-ROW_HEIGHT = 30
-BAR_HEIGHT = 18
-
-# Column chart plot.
-PLOT_HEIGHT = 220
-COLUMN_MAX_WIDTH = 56
-LINE_HEIGHT = 16
-
-# Colours (from the timeline): text ≥ 7:1 on white, bars ≥ 3:1 on white (WCAG 1.4.3, 1.4.11).
-BAR = COUNTED
-BAR_EDGE = COUNTED_EDGE
-AXIS = MUTED_TEXT
-
-MONTHS_SHORT = (
-    "janv.",
-    "févr.",
-    "mars",
-    "avr.",
-    "mai",
-    "juin",
-    "juil.",
-    "août",
-    "sept.",
-    "oct.",
-    "nov.",
-    "déc.",
-)
-
-# Plural units left as they are for one item (a unit of several words is always left as is).
-_INVARIABLE = frozenset({"cas", "cours", "fois", "mois", "pas", "temps"})
-
-
-@dataclass(frozen=True)
-class Chart:
-    svg: str
-    description: list[str]  # text alternative, one French sentence per item
-
-
-def month_label(year: int, month: int) -> str:
-    """``month_label(2026, 1)`` → ``janv. 2026`` (the usual French abbreviations)."""
-    if not 1 <= month <= 12:
-        raise ValueError(f"invalid month: {month!r}")
-    return f"{MONTHS_SHORT[month - 1]} {year}"
-
-
-# --------------------------------------------------------------------------- French text
-
-
-def _amount(value: float) -> str:
-    """``1234`` → ``1 234`` (no-break space); ``2.5`` → ``2,5``: one decimal, if not zero."""
-    rounded = round(value, 1) + 0.0  # + 0.0: no « -0 »
-    return french.number(rounded, 0 if rounded.is_integer() else 1)
-
-
-def _with_unit(value: float, unit: str) -> str:
-    """``1 234 dossiers``, ``1 dossier``, ``0 dossier`` (singular below 2, as in French)."""
-    if not unit:
-        return _amount(value)
-    if value < 2 and " " not in unit and unit.endswith("s") and unit.lower() not in _INVARIABLE:
-        unit = unit[:-1]
-    return f"{_amount(value)} {unit}"
-
-
-def _description(items: list[tuple[str, float]], unit: str) -> list[str]:
-    if not items:
-        return [NO_DATA]
-    total = math.fsum(value for _, value in items)
-    return [f"Total : {_with_unit(total, unit)}."] + [
-        f"{label} : {_with_unit(value, unit)}." for label, value in items
-    ]
-
-
-# --------------------------------------------------------------------------- shared drawing
-
-
-def _prepare(
-    title: str, items: Sequence[tuple[str, float]], unit: str, id_prefix: str
-) -> tuple[str, list[tuple[str, float]], str]:
-    if not _ID.fullmatch(id_prefix):
-        raise ValueError(f"invalid id prefix: {id_prefix!r}")
-    clean_items = []
-    for label, value in items:
-        number = float(value)
-        if not math.isfinite(number) or number < 0:
-            raise ValueError(f"chart values must be finite and not negative: {label!r}={value!r}")
-        clean_items.append((_clean(str(label)) or UNLABELLED, number + 0.0))
-    return _clean(title) or "Graphique", clean_items, _clean(unit)
-
-
-def _header(title: str, items: list[tuple[str, float]], unit: str) -> list[str]:
-    out = [_text(MARGIN, TITLE_Y, title, font_size=17, font_weight="bold")]
-    if items:
-        total = math.fsum(value for _, value in items)
-        out.append(
-            _text(
-                MARGIN,
-                SUBTITLE_Y,
-                f"Total : {_with_unit(total, unit)}",
-                fill=MUTED_TEXT,
-                font_size=13,
-            )
-        )
-    else:
-        out.append(_text(MARGIN, SUBTITLE_Y + 4, NO_DATA, fill=MUTED_TEXT, font_size=13))
-    return out
-
-
-def _svg(
-    kind: str, title: str, description: list[str], body: list[str], height: float, p: str
-) -> str:
-    title_id, desc_id = f"{p}-title", f"{p}-desc"
-    head = _el("title", escape(title, quote=False), id=title_id) + _el(
-        "desc", escape(" ".join(description), quote=False), id=desc_id
-    )
-    return (
-        '<svg xmlns="http://www.w3.org/2000/svg"'
-        + _attrs(
-            {
-                "viewBox": f"0 0 {WIDTH} {math.ceil(height)}",
-                "width": "100%",
-                "role": "img",
-                "aria-labelledby": f"{title_id} {desc_id}",
-                "font-family": FONT,
-                "class": f"chart chart-{kind}",
-            }
-        )
-        + ">"
-        + head
-        + "".join(body)
-        + "</svg>"
-    )
-
-
-def _label_text(label: str, shown: str, x: float, y: float, **attrs: object) -> str:
-    """A label; a truncated one keeps the full text in a ``<title>`` child (a tooltip)."""
-    content = escape(shown, quote=False)
-    if shown != label:
-        content = _el("title", escape(label, quote=False)) + content
-    attrs.setdefault("fill", TEXT)
-    attrs.setdefault("font_size", FONT_SIZE)
-    return _el("text", content, class_="chart-label", x=float(x), y=float(y), **attrs)
-
-
-def _item_title(label: str, value: float, unit: str) -> str:
-    return _el("title", escape(f"{label} : {_with_unit(value, unit)}.", quote=False))
 
 
 # --------------------------------------------------------------------------- bar chart
@@ -222,16 +82,18 @@ def bar_chart(
 
     ``id_prefix`` keeps element ids unique when a page shows several charts.
     """
-    title, rows, unit = _prepare(title, items, unit, id_prefix)
-    description = _description(rows, unit)
-    body = _header(title, rows, unit)
+    title, rows, unit = prepare(title, items, unit, id_prefix)
+    description = chart_description(rows, unit)
+    body = chart_header(title, rows, unit)
     if not rows:
-        return Chart(_svg("bar", title, description, body, SUBTITLE_Y + 24, id_prefix), description)
+        return Chart(
+            chart_svg("bar", title, description, body, SUBTITLE_Y + 24, id_prefix), description
+        )
 
-    shown = [_truncate(label, LABEL_MAX) for label, _ in rows]
-    values = [_amount(value) for _, value in rows]
-    label_width = max(_text_width(text, FONT_SIZE) for text in shown)
-    value_width = max(_text_width(text, FONT_SIZE) for text in values)
+    shown = [truncate(label, LABEL_MAX) for label, _ in rows]
+    values = [amount(value) for _, value in rows]
+    label_width = max(text_width(text, FONT_SIZE) for text in shown)
+    value_width = max(text_width(text, FONT_SIZE) for text in values)
     bar_x = MARGIN + label_width + 12
     bar_room = WIDTH - MARGIN - value_width - 8 - bar_x
     top_value = max(value for _, value in rows)
@@ -246,9 +108,9 @@ def bar_chart(
         # A ratio, not value × (room / top): a subnormal top value would overflow to inf.
         length = bar_room * (value / top_value) if top_value > 0 else 0.0
         parts = [
-            _item_title(label, value, unit),
-            _label_text(label, text, bar_x - 10, baseline, text_anchor="end"),
-            _el(
+            item_title(label, value, unit),
+            label_text(label, text, bar_x - 10, baseline, text_anchor="end"),
+            el(
                 "rect",
                 class_="chart-bar",
                 x=float(bar_x),
@@ -259,7 +121,7 @@ def bar_chart(
                 stroke=BAR_EDGE if length > 0 else None,
                 stroke_width=1 if length > 0 else None,
             ),
-            _el(
+            el(
                 "text",
                 escape(value_text, quote=False),
                 class_="chart-value",
@@ -270,11 +132,11 @@ def bar_chart(
                 font_weight="bold",
             ),
         ]
-        body.append(_el("g", "".join(parts), class_="chart-item"))
+        body.append(el("g", "".join(parts), class_="chart-item"))
     bottom = top + len(rows) * ROW_HEIGHT
     # The zero line: a bar of 0 has no length, but its row still starts from it.
     body.append(
-        _el(
+        el(
             "line",
             class_="chart-axis",
             x1=float(bar_x),
@@ -285,7 +147,7 @@ def bar_chart(
             stroke_width=1,
         )
     )
-    svg = _svg("bar", title, description, body, bottom + MARGIN / 2, id_prefix)
+    svg = chart_svg("bar", title, description, body, bottom + MARGIN / 2, id_prefix)
     return Chart(svg=svg, description=description)
 
 
@@ -318,12 +180,12 @@ def _wrap(text: str, width: float, font_size: float) -> list[str] | None:
     """``text`` on one or two lines of at most ``width`` (greedy), or None if it cannot be."""
     words = text.split(" ")
     first: list[str] = []
-    while words and _text_width(" ".join([*first, words[0]]), font_size) <= width:
+    while words and text_width(" ".join([*first, words[0]]), font_size) <= width:
         first.append(words.pop(0))
     if not first:
         return None
     rest = " ".join(words)
-    if _text_width(rest, font_size) > width:
+    if text_width(rest, font_size) > width:
         return None
     return [" ".join(first), rest] if rest else [" ".join(first)]
 
@@ -334,11 +196,11 @@ def _category_lines(shown: list[str], width: float) -> list[list[str]] | None:
     Labels that all end in a number (« janv. 2026 ») are split before it, and the number is
     written only where it changes (« janv. », « févr. »… with « 2026 » under the first).
     """
-    if all(_text_width(text, 12) <= width for text in shown):
+    if all(text_width(text, 12) <= width for text in shown):
         return [[text] for text in shown]
     halves = [_split(text) for text in shown]
     if all(tail.isdigit() for _, tail in halves) and all(
-        _text_width(half, 12) <= width for pair in halves for half in pair
+        text_width(half, 12) <= width for pair in halves for half in pair
     ):
         lines, previous = [], None
         for head, tail in halves:
@@ -362,12 +224,12 @@ def column_chart(
 
     ``id_prefix`` keeps element ids unique when a page shows several charts.
     """
-    title, columns, unit = _prepare(title, items, unit, id_prefix)
-    description = _description(columns, unit)
-    body = _header(title, columns, unit)
+    title, columns, unit = prepare(title, items, unit, id_prefix)
+    description = chart_description(columns, unit)
+    body = chart_header(title, columns, unit)
     if not columns:
         return Chart(
-            _svg("column", title, description, body, SUBTITLE_Y + 24, id_prefix), description
+            chart_svg("column", title, description, body, SUBTITLE_Y + 24, id_prefix), description
         )
 
     top_value = max(value for _, value in columns)
@@ -375,16 +237,16 @@ def column_chart(
     ticks, decimals = _ticks(top_value, integral)
     drawn_ticks = ticks if top_value > 0 else ticks[:1]  # all zero: the baseline alone
     tick_texts = [french.number(tick, decimals) if tick else "0" for tick in drawn_ticks]
-    plot_left = MARGIN + max(_text_width(text, 12) for text in tick_texts) + 10
+    plot_left = MARGIN + max(text_width(text, 12) for text in tick_texts) + 10
     plot_right = WIDTH - MARGIN
     slot = (plot_right - plot_left) / len(columns)
     column_width = min(slot * 0.68, COLUMN_MAX_WIDTH)
 
     # Category labels: one line, else two, else slanted.
-    shown = [_truncate(label, LABEL_MAX) for label, _ in columns]
+    shown = [truncate(label, LABEL_MAX) for label, _ in columns]
     category_lines = _category_lines(shown, slot - 4)
     if category_lines is None:
-        reaches = [_text_width(text, 12) * math.sqrt(0.5) for text in shown]
+        reaches = [text_width(text, 12) * math.sqrt(0.5) for text in shown]
         label_room = max(reaches) + 24
         # Slanted labels run down to the left: move the plot right until the first ones fit.
         for _ in range(8):
@@ -401,12 +263,12 @@ def column_chart(
         label_room = 10 + LINE_HEIGHT * max(len(lines) for lines in category_lines)
 
     # Value labels: level if they fit over their column, smaller, or else upright.
-    values = [_amount(value) for _, value in columns]
+    values = [amount(value) for _, value in columns]
     value_size = FONT_SIZE
-    widest_value = max(_text_width(text, value_size) for text in values)
+    widest_value = max(text_width(text, value_size) for text in values)
     if widest_value > slot - 2:
         value_size = 11.0
-        widest_value = max(_text_width(text, value_size) for text in values)
+        widest_value = max(text_width(text, value_size) for text in values)
     values_upright = widest_value > slot - 2
     value_room = widest_value + 10 if values_upright else value_size + 8
 
@@ -418,7 +280,7 @@ def column_chart(
     for tick, text in zip(drawn_ticks, tick_texts, strict=True):
         y = plot_bottom - tick * scale
         body.append(
-            _el(
+            el(
                 "line",
                 class_="chart-grid",
                 x1=float(plot_left),
@@ -430,12 +292,12 @@ def column_chart(
             )
         )
         body.append(
-            _text(plot_left - 8, y + 4, text, text_anchor="end", fill=MUTED_TEXT, font_size=12)
+            svg_text(plot_left - 8, y + 4, text, text_anchor="end", fill=MUTED_TEXT, font_size=12)
         )
 
     if top_value == 0:
         body.append(
-            _text(
+            svg_text(
                 (plot_left + plot_right) / 2,
                 plot_top + PLOT_HEIGHT / 2,
                 "Toutes les valeurs sont nulles.",
@@ -453,8 +315,8 @@ def column_chart(
         height = value * scale
         column_top = plot_bottom - height
         parts = [
-            _item_title(label, value, unit),
-            _el(
+            item_title(label, value, unit),
+            el(
                 "rect",
                 class_="chart-column",
                 x=float(centre - column_width / 2),
@@ -479,7 +341,7 @@ def column_chart(
                 "text_anchor": "middle",
             }
         parts.append(
-            _el(
+            el(
                 "text",
                 escape(value_text, quote=False),
                 class_="chart-value",
@@ -493,13 +355,13 @@ def column_chart(
         if category_lines is not None:
             first, *others = category_lines[index]
             content = escape(first, quote=False) + "".join(
-                _el("tspan", escape(line, quote=False), x=float(centre), dy=float(LINE_HEIGHT))
+                el("tspan", escape(line, quote=False), x=float(centre), dy=float(LINE_HEIGHT))
                 for line in others
             )
             if text != label:
-                content = _el("title", escape(label, quote=False)) + content
+                content = el("title", escape(label, quote=False)) + content
             parts.append(
-                _el(
+                el(
                     "text",
                     content,
                     class_="chart-label",
@@ -513,7 +375,7 @@ def column_chart(
         else:
             x, y = centre + 4, plot_bottom + 14
             parts.append(
-                _label_text(
+                label_text(
                     label,
                     text,
                     x,
@@ -523,7 +385,7 @@ def column_chart(
                     transform=f"rotate(-45 {x:.2f} {y:.2f})",
                 )
             )
-        body.append(_el("g", "".join(parts), class_="chart-item"))
+        body.append(el("g", "".join(parts), class_="chart-item"))
 
-    svg = _svg("column", title, description, body, plot_bottom + label_room, id_prefix)
+    svg = chart_svg("column", title, description, body, plot_bottom + label_room, id_prefix)
     return Chart(svg=svg, description=description)

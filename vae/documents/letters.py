@@ -1,0 +1,190 @@
+"""The pieces of the CPNEFP's letters: letterhead, addresses, reference lines and closing.
+
+The review's decision letters and the jury's convocation are built from these; every piece of
+user text is cleaned and escaped before it reaches reportlab's paragraph markup.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import date, datetime
+from typing import Any, NamedTuple
+from xml.sax.saxutils import escape
+
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import cm
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
+
+from vae import clock
+from vae.documents.pdf import ACCENT, CONTENT_WIDTH, MUTED, Fonts, fonts
+from vae.documents.text import as_dict, clean_text, quoted, safe_markup, short_line
+from vae.french import NBSP, long_date
+
+SENDER = (
+    "CPNEFP",
+    "Commission paritaire nationale de l'emploi et de la formation professionnelle",
+    "Validation des acquis de l'expérience (VAE)",
+)
+ADDRESS_LINES = 4
+SENDER_WIDTH = 9 * cm  # the recipient starts 11 cm from the left edge
+
+
+class LetterStyles(NamedTuple):
+    body: ParagraphStyle
+    small: ParagraphStyle
+    sender: ParagraphStyle
+    subject: ParagraphStyle
+    heading: ParagraphStyle
+    bullet: ParagraphStyle
+    quote: ParagraphStyle
+    right: ParagraphStyle
+    signature: ParagraphStyle
+
+
+@functools.cache
+def make_letter_styles(fonts: Fonts) -> LetterStyles:
+    """The paragraph styles of a letter in ``fonts``."""
+    body = ParagraphStyle(
+        "letter_body",
+        fontName=fonts.regular,
+        fontSize=10,
+        leading=13.5,
+        spaceAfter=6,
+        splitLongWords=1,
+    )
+    return LetterStyles(
+        body=body,
+        small=ParagraphStyle("letter_small", parent=body, fontSize=9, leading=12, spaceAfter=0),
+        sender=ParagraphStyle(
+            "letter_sender", parent=body, fontSize=9, leading=12, spaceAfter=0, textColor=ACCENT
+        ),
+        subject=ParagraphStyle(
+            "letter_subject", parent=body, fontName=fonts.bold, spaceBefore=4, spaceAfter=12
+        ),
+        heading=ParagraphStyle(
+            "letter_heading",
+            parent=body,
+            fontName=fonts.bold,
+            textColor=ACCENT,
+            spaceBefore=6,
+            spaceAfter=4,
+            keepWithNext=1,
+        ),
+        bullet=ParagraphStyle(
+            "letter_bullet",
+            parent=body,
+            leftIndent=16,
+            bulletIndent=4,
+            bulletFontName=fonts.regular,
+            spaceAfter=4,
+        ),
+        quote=ParagraphStyle("letter_quote", parent=body, leftIndent=14, textColor=MUTED),
+        right=ParagraphStyle("letter_right", parent=body, alignment=TA_RIGHT, spaceAfter=12),
+        signature=ParagraphStyle(
+            "letter_signature", parent=body, leftIndent=CONTENT_WIDTH / 2, spaceAfter=2
+        ),
+    )
+
+
+def letter_styles() -> LetterStyles:
+    """The paragraph styles of a letter in the platform's fonts."""
+    return make_letter_styles(fonts())
+
+
+def letter_date(value: object) -> str:
+    """A date in long form (« 24 mai 2027 »), the raw text when unparsable, ``""`` when absent."""
+    if isinstance(value, datetime):
+        return long_date(value.date())
+    if isinstance(value, date):
+        return long_date(value)
+    text = short_line(value)
+    try:
+        return long_date(date.fromisoformat(text[:10]))
+    except ValueError:
+        return text
+
+
+def address_lines(who: dict[str, Any]) -> list[str]:
+    """The recipient's name, address (at most four lines) and town, plain text."""
+    name = " ".join(
+        p
+        for p in (short_line(who.get("first_name")), short_line(who.get("last_name")).upper())
+        if p
+    )
+    address = [short_line(a) for a in clean_text(who.get("address")).split("\n") if short_line(a)]
+    town = " ".join(
+        p for p in (short_line(who.get("postcode")), short_line(who.get("city")).upper()) if p
+    )
+    return [line for line in (name, *address[:ADDRESS_LINES], town) if line]
+
+
+def letterhead(letter: dict[str, Any], st: LetterStyles) -> list[Flowable]:
+    """Sender (left), recipient (right, at the window of an envelope), then the date."""
+    sender = [Paragraph(f"<b>{escape(SENDER[0])}</b>", st.sender)]
+    sender += [Paragraph(escape(line), st.sender) for line in SENDER[1:]]
+    who = as_dict(letter.get("candidate"))
+    recipient: list[Flowable] = [Spacer(1, 1.2 * cm)]
+    recipient += [Paragraph(escape(line), st.small) for line in address_lines(who)]
+    email = short_line(who.get("email"))
+    if email:
+        recipient += [
+            Spacer(1, 3),
+            Paragraph(f'<font color="#555555">{escape(email)}</font>', st.small),
+        ]
+    table = Table([[sender, recipient]], colWidths=[SENDER_WIDTH, CONTENT_WIDTH - SENDER_WIDTH])
+    table.setStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
+    decided = letter_date(letter.get("decided_on")) or long_date(clock.today())
+    return [table, Spacer(1, 0.6 * cm), Paragraph(f"Le {escape(decided)}", st.right)]
+
+
+def reference_line(letter: dict[str, Any]) -> str:
+    """« n° VAE-2026-00042 (version 2) », plain text (escape it for markup)."""
+    number = short_line(letter.get("dossier_number"), 80)
+    version = short_line(letter.get("version"), 20)
+    text = f"n°{NBSP}{number}" if number else ""
+    if version:
+        text += f" (version{NBSP}{version})" if text else f"version{NBSP}{version}"
+    return text
+
+
+def certification_line(letter: dict[str, Any]) -> str:
+    """« « CQP … » (mention Santé) », markup; ``""`` when the letter names no certification."""
+    cert = as_dict(letter.get("certification"))
+    title = safe_markup(short_line(cert.get("title"), 400))
+    option = safe_markup(short_line(cert.get("option_title"), 200))
+    label = safe_markup(short_line(cert.get("option_label"), 40)) or "option"
+    text = quoted(f"<b>{title}</b>") if title else ""
+    if option:
+        text += f" ({label} {option})" if text else f"{label} {option}"
+    return text
+
+
+def opening(lines: list[str], subject: str, st: LetterStyles) -> list[Flowable]:
+    """The reference lines (markup), the « Objet : » line and the salutation."""
+    story: list[Flowable] = [Paragraph(line, st.small) for line in lines]
+    story += [
+        Spacer(1, 8),
+        Paragraph(f"Objet : {subject}", st.subject),
+        Paragraph("Madame, Monsieur,", st.body),
+    ]
+    return story
+
+
+def bullet(markup: str, st: LetterStyles) -> Paragraph:
+    """A bulleted paragraph of a letter."""
+    return Paragraph(markup, st.bullet, bulletText="•")
+
+
+def closing(letter: dict[str, Any], st: LetterStyles) -> list[Flowable]:
+    """The closing formula and the signature « Pour la CPNEFP », kept together."""
+    officer = safe_markup(short_line(letter.get("officer_name")))
+    signature = [Paragraph("Pour la CPNEFP,", st.signature)]
+    if officer:
+        signature += [Spacer(1, 0.8 * cm), Paragraph(f"<b>{officer}</b>", st.signature)]
+    formula = Paragraph(
+        "Nous restons à votre disposition pour toute question. Nous vous prions d'agréer, "
+        "Madame, Monsieur, l'expression de nos salutations distinguées.",
+        st.body,
+    )
+    return [KeepTogether([formula, Spacer(1, 0.3 * cm), *signature])]
