@@ -6,9 +6,12 @@ variables, then the ``test_config`` mapping handed to :func:`vae.create_app`.
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 from typing import Any
+
+from flask import Config
 
 # Keys settable from the environment as VAE_<KEY>; a few have a friendlier alias.
 ENV_ALIASES = {
@@ -76,19 +79,24 @@ class Defaults:
     CPNEFP_EMAIL = "cpnefp@vae.invalid"  # where deletion requests are announced
 
 
-def from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
-    """Read ``VAE_*`` variables; values that parse as JSON (numbers, booleans) are typed."""
-    settings: dict[str, Any] = {}
-    for name, raw in environ.items():
-        if not name.startswith(ENV_PREFIX):
-            continue
-        key = name[len(ENV_PREFIX) :]
-        key = ENV_ALIASES.get(key, key)
-        settings[key] = _typed(raw)
-    return settings
+def load_environment(config: Config) -> None:
+    """Read ``VAE_*`` variables into ``config`` (Flask's ``from_prefixed_env``).
+
+    Values are typed by :func:`_typed` (booleans and numbers only: a JSON list or ``null``
+    stays text, as before); ``VAE_<KEY>__<sub>`` sets one key of a dict setting;
+    ``VAE_DATABASE_URL`` is the alias of ``SQLALCHEMY_DATABASE_URI``.
+    """
+    for key, value in config.items():  # ``__`` keys write into dicts: never into Defaults'
+        if isinstance(value, dict):
+            config[key] = copy.deepcopy(value)
+    config.from_prefixed_env(ENV_PREFIX.rstrip("_"), loads=_typed)
+    for alias, key in ENV_ALIASES.items():
+        if ENV_PREFIX + alias in os.environ:
+            config[key] = config.pop(alias)
 
 
 def _typed(raw: str) -> Any:
+    """``true``/``false`` (any case) as booleans, JSON numbers as numbers, the rest as text."""
     if raw.lower() in {"true", "false"}:
         return raw.lower() == "true"
     try:

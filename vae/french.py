@@ -1,46 +1,53 @@
-"""French formatting of dates and numbers, shared by pages, PDFs and pictures (no Flask)."""
+"""French formatting of dates and numbers, shared by pages, PDFs and pictures (no Flask).
+
+Babel's formatters (locale fr_FR) do the work; « 1er » and the no-break space are ours.
+"""
 
 from __future__ import annotations
 
 import math
 from datetime import date, datetime
+from decimal import Decimal, localcontext
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
 
 from vae import clock
 
 NBSP = "\u00a0"
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
+NNBSP = "\u202f"  # CLDR's French group separator, shown here as a no-break space
+LOCALE = "fr_FR"
 
 
 def long_date(day: date) -> str:
     """``24 novembre 2026``; ``1er janvier 2020``."""
-    number = "1er" if day.day == 1 else str(day.day)
-    return f"{number} {MONTHS[day.month - 1]} {day.year}"
+    text = format_date(day, "d MMMM y", locale=LOCALE)
+    return "1er" + text[1:] if day.day == 1 else text  # Babel has no ordinal for the first
 
 
 def number(value: float, decimals: int) -> str:
     """``1 662,0``: a no-break space between thousands and a decimal comma."""
     if not math.isfinite(value):
         return "—"
-    return f"{value:,.{decimals}f}".replace(",", NBSP).replace(".", ",")
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    # Decimal(value) is the float's exact value: rounded as Python's own formatting rounds it.
+    # The context holds every digit of a large value (the default 28 digits would make
+    # Babel's quantize fail on 1e27 with a decimal).
+    exact = Decimal(value)
+    with localcontext() as context:
+        context.prec = max(context.prec, exact.adjusted() + decimals + 2)
+        return format_decimal(exact, pattern, locale=LOCALE).replace(NNBSP, NBSP)
 
 
 def days(value: float) -> str:
     """``1 662`` or ``402,5``: one decimal, shown only when it is not zero."""
     text = number(round(value, 1), 1)
     return text[:-2] if text.endswith(",0") else text
+
+
+def capitalised(label: str) -> str:
+    """``bloc`` → ``Bloc``: the first letter upper-cased, the rest left as it is."""
+    return label[:1].upper() + label[1:]
 
 
 def date_fr(value: date | datetime | str | None) -> str:

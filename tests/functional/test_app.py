@@ -34,6 +34,29 @@ def test_config_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     assert app.config["MAIL_PORT"] == 25  # test_config over everything
 
 
+def test_environment_is_read_by_flask_with_nested_keys_and_the_old_typing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``from_prefixed_env``: ``__`` sets a key inside a dict setting; typing is unchanged."""
+    monkeypatch.setenv("VAE_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("VAE_SECRET_KEY", "x")
+    monkeypatch.setenv("VAE_SQLALCHEMY_ENGINE_OPTIONS__pool_recycle", "300")
+    monkeypatch.setenv("VAE_SESSION_COOKIE_SECURE", "FALSE")
+    monkeypatch.setenv("VAE_CPNEFP_EMAIL", '["cpnefp@exemple.fr"]')
+    monkeypatch.setenv("VAE_DATABASE_URL", f"sqlite:///{tmp_path / 'autre.sqlite3'}")
+    app = create_app()
+    options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert options["pool_recycle"] == 300
+    assert options["hide_parameters"] is True  # the default's other keys are kept
+    assert app.config["SESSION_COOKIE_SECURE"] is False  # any case, as before
+    assert app.config["CPNEFP_EMAIL"] == '["cpnefp@exemple.fr"]'  # only numbers, booleans typed
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'autre.sqlite3'}"
+    assert "DATABASE_URL" not in app.config
+    monkeypatch.delenv("VAE_SQLALCHEMY_ENGINE_OPTIONS__pool_recycle")
+    assert "pool_recycle" not in create_app().config["SQLALCHEMY_ENGINE_OPTIONS"]  # not shared
+    dispose_engines()
+
+
 def test_default_database_is_sqlite_in_instance(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -17,7 +17,8 @@ from sqlalchemy import select
 from tests.functional.dossier_flow import SWORN, complete_dossier, url
 from tests.helpers import make_pdf, submit
 from vae import storage
-from vae.dossier.models import Attachment, Submission
+from vae.dossier.models import Attachment
+from vae.dossier.submissions import Submission
 from vae.extensions import db
 
 HOURS_AGO = 2 * 3600

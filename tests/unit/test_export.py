@@ -315,3 +315,16 @@ def test_random_text_round_trips(texts: list[str]) -> None:
         # XML parsers turn a CR into a LF; everything else comes back unchanged.
         expected = kept.replace("\r\n", "\n").replace("\r", "\n")
         assert cells.get(f"B{index}", (None, None, ""))[2] == expected
+
+
+def test_xlsx_is_written_by_xlsxwriter_in_constant_memory_mode() -> None:
+    """A library writes the workbook: document properties, inline strings, a CR kept as a line."""
+    data = queue_xlsx([row(candidate="ligne 1\rligne 2")])
+    archive = open_xlsx(data)
+    assert "Microsoft Excel" in archive.read("docProps/app.xml").decode()
+    assert "xl/sharedStrings.xml" not in archive.namelist()  # constant memory: inline strings
+    assert sheet_cells(data)["B2"] == ("inlineStr", None, "ligne 1\nligne 2")
+    openpyxl = pytest.importorskip("openpyxl")
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["Dossiers"]
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:J2"
+    assert sheet["A1"].font.bold and sheet["F2"].number_format == "dd/mm/yyyy"

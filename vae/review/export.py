@@ -1,11 +1,11 @@
-"""Exports of the staff queue: CSV for any spreadsheet, XLSX without any extra dependency.
+"""Exports of the staff queue: CSV for any spreadsheet, XLSX through XlsxWriter.
 
 * :func:`queue_csv`: UTF-8 with a BOM, ``;`` separators and CRLF line ends (what a French
   spreadsheet expects), dates as ``24/11/2026``, text cells that a spreadsheet would take for
   a formula (``= + - @``, tab, CR first) prefixed with an apostrophe.
-* :func:`queue_xlsx`: a minimal Office Open XML workbook written with :mod:`zipfile`: one
-  sheet, a bold and frozen header row with a filter, inline strings (never formulas), real
-  dates (serial numbers with a date format) and numbers.
+* :func:`queue_xlsx`: a workbook written by XlsxWriter in constant-memory mode: one sheet, a
+  bold and frozen header row with a filter, inline strings (never formulas), real dates
+  (serial numbers with a date format) and numbers.
 
 Rows are mappings; a missing key is an empty cell. Pure functions: no Flask, no database.
 """
@@ -17,12 +17,15 @@ import enum
 import io
 import math
 import re
-import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from xml.sax.saxutils import escape, quoteattr
 from zoneinfo import ZoneInfo
+
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import Worksheet
 
 COLUMNS: list[tuple[str, str]] = [
     ("number", "N° de dossier"),
@@ -44,7 +47,6 @@ EXCEL_CELL_LIMIT = 32767
 SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 # Characters XML 1.0 does not allow (C0 controls but tab, LF, CR; surrogates; U+FFFE, U+FFFF).
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-ZIP_DATE = (2000, 1, 1, 0, 0, 0)  # a fixed timestamp: the same rows give the same bytes
 
 Cell = str | int | float | Decimal | date | None
 
@@ -126,65 +128,15 @@ def queue_csv(
 
 # --------------------------------------------------------------------------- XLSX
 
-NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-STYLE_HEADER, STYLE_DATE, STYLE_DATETIME = 1, 2, 3
-
-CONTENT_TYPES = (
-    XML_HEAD + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" '
-    'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    '<Default Extension="xml" ContentType="application/xml"/>'
-    '<Override PartName="/xl/workbook.xml" ContentType="application/'
-    'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
-    'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-    '<Override PartName="/xl/styles.xml" ContentType="application/'
-    'vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-    "</Types>"
-)
-ROOT_RELS = (
-    XML_HEAD + f'<Relationships xmlns="{NS_PKG_REL}">'
-    f'<Relationship Id="rId1" Type="{NS_REL}/officeDocument" Target="xl/workbook.xml"/>'
-    "</Relationships>"
-)
-WORKBOOK_RELS = (
-    XML_HEAD + f'<Relationships xmlns="{NS_PKG_REL}">'
-    f'<Relationship Id="rId1" Type="{NS_REL}/worksheet" Target="worksheets/sheet1.xml"/>'
-    f'<Relationship Id="rId2" Type="{NS_REL}/styles" Target="styles.xml"/>'
-    "</Relationships>"
-)
-STYLES = (
-    XML_HEAD + f'<styleSheet xmlns="{NS_MAIN}">'
-    '<numFmts count="2"><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/>'
-    '<numFmt numFmtId="165" formatCode="dd/mm/yyyy hh:mm"/></numFmts>'
-    '<fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
-    '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
-    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
-    '<fill><patternFill patternType="gray125"/></fill></fills>'
-    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
-    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="4">'
-    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
-    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
-    '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
-    "</cellXfs>"
-    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
-    "</styleSheet>"
-)
+HEADER_FORMAT = {"bold": True}
+DATE_FORMAT = {"num_format": "dd/mm/yyyy"}
+DATETIME_FORMAT = {"num_format": "dd/mm/yyyy hh:mm"}
+FIXED_CREATION = datetime(2000, 1, 1)  # the same rows give the same bytes
 
 
 def column_letter(index: int) -> str:
     """``0`` → ``A``, ``25`` → ``Z``, ``26`` → ``AA``."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
+    return xl_col_to_name(index)
 
 
 def excel_serial(value: date) -> int | float:
@@ -200,74 +152,32 @@ def _sheet_title(title: str) -> str:
     return cleaned.strip() or "Dossiers"
 
 
-def _inline(ref: str, text: str, style: int = 0) -> str:
-    text = text[:EXCEL_CELL_LIMIT]
-    space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
-    styled = f' s="{style}"' if style else ""
-    return f'<c r="{ref}"{styled} t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>'
+def _xlsx_text(text: str) -> str:
+    """Text as a cell holds it: a CR is a line end (an XML reader would make it one anyway)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")[:EXCEL_CELL_LIMIT]
 
 
-def _xlsx_cell(ref: str, value: object) -> tuple[str, int]:
-    """The cell's XML and the width its content needs (in characters)."""
+def _write_xlsx_cell(
+    sheet: Worksheet, row: int, col: int, value: object, formats: Mapping[str, Format]
+) -> int:
+    """Write one cell (never a formula); return the width its content needs (in characters)."""
     cell = _value(value)
     if cell is None:
-        return "", 0
+        return 0
     if isinstance(cell, date):
         day = cell.date() if isinstance(cell, datetime) else cell
         if day < EXCEL_FIRST_DATE:
-            return _inline(ref, _date_text(cell)), 16
-        style = STYLE_DATETIME if isinstance(cell, datetime) else STYLE_DATE
-        return f'<c r="{ref}" s="{style}"><v>{excel_serial(cell)!r}</v></c>', 16
+            sheet.write_string(row, col, _date_text(cell))
+        else:
+            style = formats["datetime" if isinstance(cell, datetime) else "date"]
+            sheet.write_number(row, col, excel_serial(cell), style)
+        return 16
     if isinstance(cell, int | float | Decimal):
-        text = str(cell) if not isinstance(cell, float) else repr(cell)
-        return f'<c r="{ref}"><v>{text}</v></c>', len(text)
-    longest = max((len(line) for line in cell.split("\n")), default=0)
-    return _inline(ref, cell), longest
-
-
-def _sheet(rows: Iterable[Mapping[str, object]], columns: Sequence[tuple[str, str]]) -> str:
-    widths = [len(header) + 2 for _, header in columns]
-    lines = ['<row r="1">']
-    for index, (_, header) in enumerate(columns):
-        lines.append(_inline(f"{column_letter(index)}1", _clean(header), STYLE_HEADER))
-    lines.append("</row>")
-    count = 1  # the last row's number
-    for row in rows:
-        count += 1
-        lines.append(f'<row r="{count}">')
-        for index, (key, _) in enumerate(columns):
-            xml, width = _xlsx_cell(f"{column_letter(index)}{count}", row.get(key))
-            lines.append(xml)
-            widths[index] = max(widths[index], width + 2)
-        lines.append("</row>")
-    last = column_letter(max(len(columns), 1) - 1)
-    cols = "".join(
-        f'<col min="{i}" max="{i}" width="{min(max(w, 8), 60)}" customWidth="1"/>'
-        for i, w in enumerate(widths, 1)
-    )
-    return (
-        XML_HEAD + f'<worksheet xmlns="{NS_MAIN}" xmlns:r="{NS_REL}">'
-        f'<dimension ref="A1:{last}{count}"/>'
-        '<sheetViews><sheetView workbookViewId="0">'
-        '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
-        "</sheetView></sheetViews>"
-        '<sheetFormatPr defaultRowHeight="15"/>'
-        + (f"<cols>{cols}</cols>" if cols else "")
-        + f"<sheetData>{''.join(lines)}</sheetData>"
-        + (f'<autoFilter ref="A1:{last}{count}"/>' if columns else "")
-        + "</worksheet>"
-    ), f"$A$1:${last}${count}"
-
-
-def _workbook(title: str, filter_range: str) -> str:
-    quoted = "'" + title.replace("'", "''") + "'"
-    return (
-        XML_HEAD + f'<workbook xmlns="{NS_MAIN}" xmlns:r="{NS_REL}">'
-        f'<sheets><sheet name={quoteattr(title)} sheetId="1" r:id="rId1"/></sheets>'
-        '<definedNames><definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">'
-        f"{escape(quoted)}!{filter_range}</definedName></definedNames>"
-        "</workbook>"
-    )
+        sheet.write_number(row, col, cell)  # type: ignore[arg-type]
+        return len(str(cell) if not isinstance(cell, float) else repr(cell))
+    text = _xlsx_text(cell)
+    sheet.write_string(row, col, text)
+    return max((len(line) for line in text.split("\n")), default=0)
 
 
 def queue_xlsx(
@@ -276,19 +186,30 @@ def queue_xlsx(
     sheet_title: str = "Dossiers",
 ) -> bytes:
     """The queue as an Excel workbook (see the module docstring)."""
-    sheet, filter_range = _sheet(rows, columns)
-    parts = {
-        "[Content_Types].xml": CONTENT_TYPES,
-        "_rels/.rels": ROOT_RELS,
-        "xl/workbook.xml": _workbook(_sheet_title(sheet_title), filter_range),
-        "xl/_rels/workbook.xml.rels": WORKBOOK_RELS,
-        "xl/styles.xml": STYLES,
-        "xl/worksheets/sheet1.xml": sheet,
-    }
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in parts.items():
-            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, text.encode("utf-8"))
+    # constant_memory: each row is flushed to a temporary file once the next one starts, and
+    # strings are written inline (no shared-string table held in memory).
+    workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True, "strings_to_formulas": False})
+    workbook.set_properties({"created": FIXED_CREATION})
+    formats = {
+        "header": workbook.add_format(HEADER_FORMAT),
+        "date": workbook.add_format(DATE_FORMAT),
+        "datetime": workbook.add_format(DATETIME_FORMAT),
+    }
+    sheet = workbook.add_worksheet(_sheet_title(sheet_title))
+    widths = [len(header) + 2 for _, header in columns]
+    for index, (_, header) in enumerate(columns):
+        sheet.write_string(0, index, _xlsx_text(_clean(header)), formats["header"])
+    last = 0  # the last row's index
+    for row in rows:
+        last += 1
+        for index, (key, _) in enumerate(columns):
+            width = _write_xlsx_cell(sheet, last, index, row.get(key), formats)
+            widths[index] = max(widths[index], width + 2)
+    for index, width in enumerate(widths):
+        sheet.set_column(index, index, min(max(width, 8), 60))
+    sheet.freeze_panes(1, 0)
+    if columns:
+        sheet.autofilter(0, 0, last, len(columns) - 1)
+    workbook.close()
     return buffer.getvalue()
