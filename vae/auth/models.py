@@ -80,6 +80,24 @@ class User(UserMixin, db.Model):
     def has_role(self, *roles: Role) -> bool:
         return self.role in roles
 
+    # What the pages ask about an account (menus, spaces), so that templates compare no role.
+    @property
+    def is_candidate(self) -> bool:
+        return self.role == Role.CANDIDATE
+
+    @property
+    def is_staff(self) -> bool:
+        """CPNEFP staff, administrators included: they read and handle dossiers."""
+        return self.role in (Role.STAFF, Role.ADMIN)
+
+    @property
+    def is_jury(self) -> bool:
+        return self.role == Role.JURY
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
 
 def burn_password_check(password: str) -> None:
     """Spend the time of a real check when no account matches (no account enumeration)."""

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import enum
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -18,127 +16,36 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
-    UniqueConstraint,
     Uuid,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from vae.dbtypes import UTCDateTime, new_uuid, portable_enum, searchable, utcnow
+from vae.dossier.enums import (
+    EDITABLE_STATUSES,
+    ENDED_STATUSES,
+    JURY_PHASE,
+    LIVRET2_OPEN,
+    LIVRET2_TO_WRITE,
+    NEXT_STATUSES,
+    ONE_OPEN_WHERE,
+    PROOF_KINDS,
+    RESULTS_OUT,
+    ActivityStatus,
+    AttachmentKind,
+    DossierStatus,
+    WorkTime,
+)
+from vae.dossier.submissions import Submission
 from vae.extensions import db
+from vae.provided import Provided
 from vae.roles import Role
 
-
-class DossierStatus(enum.StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    INCOMPLETE = "incomplete"
-    RECEVABLE = "recevable"
-    NON_RECEVABLE = "non_recevable"
-    LIVRET2_IN_PROGRESS = "livret2_in_progress"
-    LIVRET2_SUBMITTED = "livret2_submitted"
-    JURY_SCHEDULED = "jury_scheduled"
-    JURY_SIGNED = "jury_signed"
-    PROCLAIMED = "proclaimed"
-    CLOSED = "closed"
-    WITHDRAWN = "withdrawn"
-
-    @property
-    def label(self) -> str:
-        return STATUS_LABELS[self]
-
-
-STATUS_LABELS = {
-    DossierStatus.DRAFT: "Brouillon",
-    DossierStatus.SUBMITTED: "Déposé, en cours d'examen",
-    DossierStatus.INCOMPLETE: "À compléter",
-    DossierStatus.RECEVABLE: "Recevable",
-    DossierStatus.NON_RECEVABLE: "Non recevable",
-    DossierStatus.LIVRET2_IN_PROGRESS: "Livret 2 en cours de rédaction",
-    DossierStatus.LIVRET2_SUBMITTED: "Livret 2 déposé",
-    DossierStatus.JURY_SCHEDULED: "Jury programmé",
-    DossierStatus.JURY_SIGNED: "Proposition du jury signée",
-    DossierStatus.PROCLAIMED: "Résultats proclamés",
-    DossierStatus.CLOSED: "Clos",
-    DossierStatus.WITHDRAWN: "Retiré",
-}
-EDITABLE_STATUSES = frozenset({DossierStatus.DRAFT, DossierStatus.INCOMPLETE})
-# A recevabilité request in progress: a candidate has at most one per certification (the
-# database enforces it, index uq_dossiers_one_open).
-OPEN_STATUSES = (DossierStatus.DRAFT, DossierStatus.SUBMITTED, DossierStatus.INCOMPLETE)
-ONE_OPEN_WHERE = "status IN ({})".format(", ".join(f"'{s.value}'" for s in OPEN_STATUSES))
-
-_S = DossierStatus
-# The dossier's life (DOMAIN.md): which status may follow which. Withdrawal is possible before
-# the jury.
-NEXT_STATUSES: dict[DossierStatus, frozenset[DossierStatus]] = {
-    _S.DRAFT: frozenset({_S.SUBMITTED, _S.WITHDRAWN}),
-    _S.SUBMITTED: frozenset({_S.INCOMPLETE, _S.RECEVABLE, _S.NON_RECEVABLE, _S.WITHDRAWN}),
-    _S.INCOMPLETE: frozenset({_S.SUBMITTED, _S.WITHDRAWN}),
-    _S.RECEVABLE: frozenset({_S.LIVRET2_IN_PROGRESS, _S.WITHDRAWN}),
-    _S.LIVRET2_IN_PROGRESS: frozenset({_S.LIVRET2_SUBMITTED, _S.WITHDRAWN}),
-    _S.LIVRET2_SUBMITTED: frozenset({_S.LIVRET2_IN_PROGRESS, _S.JURY_SCHEDULED, _S.WITHDRAWN}),
-    _S.JURY_SCHEDULED: frozenset({_S.JURY_SIGNED}),
-    _S.JURY_SIGNED: frozenset({_S.PROCLAIMED}),
-    _S.PROCLAIMED: frozenset({_S.CLOSED}),
-    _S.NON_RECEVABLE: frozenset(),
-    _S.CLOSED: frozenset(),
-    _S.WITHDRAWN: frozenset(),
-}
-
-
-class ActivityStatus(enum.StrEnum):
-    SALARIE = "salarie"
-    NON_SALARIE = "non_salarie"
-    BENEVOLE = "benevole"
-
-    @property
-    def label(self) -> str:
-        return ACTIVITY_STATUS_LABELS[self]
-
-
-ACTIVITY_STATUS_LABELS = {
-    ActivityStatus.SALARIE: "Salarié",
-    ActivityStatus.NON_SALARIE: "Non salarié",
-    ActivityStatus.BENEVOLE: "Bénévole",
-}
-
-
-class WorkTime(enum.StrEnum):
-    FULL_TIME = "full_time"
-    PERCENT = "percent"
-    HOURS_PER_MONTH = "hours_per_month"
-    HOURS_PER_WEEK = "hours_per_week"
-
-
-class AttachmentKind(enum.StrEnum):
-    EMPLOYER_ATTESTATION = "employer_attestation"
-    PAYSLIPS = "payslips"
-    VOLUNTEER_ATTESTATION = "volunteer_attestation"
-    ACTIVITY_PROOF = "activity_proof"
-    TRAINING_ATTESTATION = "training_attestation"
-    LIVRET2_ANNEX = "livret2_annex"
-
-    @property
-    def label(self) -> str:
-        return ATTACHMENT_LABELS[self]
-
-
-ATTACHMENT_LABELS = {
-    AttachmentKind.EMPLOYER_ATTESTATION: "Attestation employeur",
-    AttachmentKind.PAYSLIPS: "Bulletins de salaire",
-    AttachmentKind.VOLUNTEER_ATTESTATION: "Attestation de l'association (deux responsables)",
-    AttachmentKind.ACTIVITY_PROOF: "Justificatif d'activité non salariée",
-    AttachmentKind.TRAINING_ATTESTATION: "Attestation de formation",
-    AttachmentKind.LIVRET2_ANNEX: "Annexe du livret 2",
-}
-
-# Which evidence proves which kind of activity (seed 001, "Pièces à joindre").
-PROOF_KINDS = {
-    ActivityStatus.SALARIE: (AttachmentKind.EMPLOYER_ATTESTATION, AttachmentKind.PAYSLIPS),
-    ActivityStatus.NON_SALARIE: (AttachmentKind.ACTIVITY_PROOF,),
-    ActivityStatus.BENEVOLE: (AttachmentKind.VOLUNTEER_ATTESTATION,),
-}
+STAFF_ROLES = (Role.STAFF, Role.ADMIN)
+# Whether a jury account sits on the dossier's jury and declared no conflict: the jury provides
+# it (vae.jury.readers), so that dossiers need not know juries.
+jury_cleared: Provided[[Any, Dossier], bool] = Provided("a jury member's clearance")
 
 
 class Dossier(db.Model):
@@ -259,27 +166,65 @@ class Dossier(db.Model):
     def can_view(self, user: Any) -> bool:
         """The candidate; staff once it was submitted (a draft is the candidate's alone, a
         dossier returned for complements stays visible); the two jury members once they
-        declared no conflict."""
+        declared no conflict (``jury_cleared``)."""
         if self.is_owned_by(user):
             return True
         if not (user and user.is_authenticated) or self.submission_count == 0:
             return False
         if user.role == Role.JURY:
-            return self._jury_member_cleared(user)
-        return user.role in (Role.STAFF, Role.ADMIN)
+            return jury_cleared(user, self)
+        return user.role in STAFF_ROLES
 
-    def _jury_member_cleared(self, user: Any) -> bool:
-        from sqlalchemy import select
-
-        from vae.jury.models import ConflictDeclaration, Jury, JuryMember
-
-        found = db.session.scalar(
-            select(ConflictDeclaration.id)
-            .join(Jury, Jury.id == ConflictDeclaration.jury_id)
-            .join(JuryMember, JuryMember.id == ConflictDeclaration.member_id)
-            .where(Jury.dossier_id == self.id, JuryMember.user_id == user.id)
+    def can_decide(self, user: Any) -> bool:
+        """Staff may record findings and the recevabilité decision while it is under review."""
+        return (
+            self.under_review and bool(user and user.is_authenticated) and user.role in STAFF_ROLES
         )
-        return found is not None
+
+    @property
+    def under_review(self) -> bool:
+        """Submitted and waiting for the CPNEFP's decision."""
+        return self.status == DossierStatus.SUBMITTED
+
+    @property
+    def awaits_complements(self) -> bool:
+        """Returned to the candidate, who must complete it and submit it again."""
+        return self.status == DossierStatus.INCOMPLETE
+
+    @property
+    def livret2_open(self) -> bool:
+        """Recevable: the livret 2 may be read (and written until it is submitted)."""
+        return self.status in LIVRET2_OPEN
+
+    @property
+    def livret2_to_write(self) -> bool:
+        """Recevable and the livret 2 not yet submitted: its deadline matters."""
+        return self.status in LIVRET2_TO_WRITE
+
+    @property
+    def jury_phase(self) -> bool:
+        """From the livret 2's submission to the proclamation: the jury page has something."""
+        return self.status in JURY_PHASE
+
+    @property
+    def jury_to_compose(self) -> bool:
+        """The livret 2 is submitted and no jury is scheduled yet."""
+        return self.status == DossierStatus.LIVRET2_SUBMITTED
+
+    @property
+    def awaits_proclamation(self) -> bool:
+        """Both jury members signed the proposal: the national jury may proclaim."""
+        return self.status == DossierStatus.JURY_SIGNED
+
+    @property
+    def results_out(self) -> bool:
+        """Results proclaimed: the candidate may read them and download certificates."""
+        return self.status in RESULTS_OUT
+
+    @property
+    def may_be_anonymised(self) -> bool:
+        """Over (nothing more will happen to it) and not anonymised yet."""
+        return self.status in ENDED_STATUSES and self.anonymised_at is None
 
     def can_edit(self, user: Any) -> bool:
         return self.editable and self.is_owned_by(user)
@@ -419,51 +364,3 @@ class Attachment(db.Model):
     submitted_in: Mapped[int | None] = mapped_column(Integer)  # first version that included it
 
     dossier: Mapped[Dossier] = relationship(back_populates="attachments")
-
-
-class Submission(db.Model):
-    """An immutable snapshot of the dossier as submitted: data, sworn statement and PDF."""
-
-    __tablename__ = "dossier_submissions"
-    __table_args__ = (UniqueConstraint("dossier_id", "version"),)
-
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_uuid)
-    dossier_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey("dossiers.id", ondelete="CASCADE"), index=True
-    )
-    version: Mapped[int] = mapped_column(Integer)
-    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
-    pdf_stored_name: Mapped[str] = mapped_column(String(64))
-    pdf_sha256: Mapped[str] = mapped_column(String(64))
-    pdf_size: Mapped[int] = mapped_column(Integer)
-
-    statements: Mapped[list[SwornStatement]] = relationship(
-        back_populates="submission", order_by="SwornStatement.position"
-    )
-
-
-class SwornStatement(db.Model):
-    """One ticked commitment of the déclaration sur l'honneur, with its wording and time."""
-
-    __tablename__ = "sworn_statements"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    submission_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey("dossier_submissions.id", ondelete="CASCADE"), index=True
-    )
-    position: Mapped[int] = mapped_column(Integer)
-    key: Mapped[str] = mapped_column(String(40))
-    wording: Mapped[str] = mapped_column(Text)
-    accepted_at: Mapped[datetime] = mapped_column(UTCDateTime)
-
-    submission: Mapped[Submission] = relationship(back_populates="statements")
-
-
-class DossierCounter(db.Model):
-    """The last dossier number given in a year: numbers are VAE-<year>-<000001>."""
-
-    __tablename__ = "dossier_counters"
-
-    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    last: Mapped[int] = mapped_column(Integer, default=0)

@@ -17,10 +17,12 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    select,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from vae.dbtypes import UTCDateTime, new_uuid, portable_enum, utcnow
+from vae.dossier.enums import DossierStatus
 from vae.extensions import db
 
 
@@ -110,8 +112,25 @@ class Jury(db.Model):
     def member_for(self, user: Any) -> JuryMember | None:
         return next((m for m in self.members if m.user_id == getattr(user, "id", None)), None)
 
+    @classmethod
+    def of_dossier(cls, dossier_id: uuid.UUID) -> Jury | None:
+        """The jury of a dossier, if one was composed."""
+        return db.session.scalar(select(cls).where(cls.dossier_id == dossier_id))
+
+    def sits(self, member: JuryMember) -> bool:
+        """The member is one of the two on this jury."""
+        return member.id in (self.certifier_id, self.professional_id)
+
     def has_declared(self, member: JuryMember) -> bool:
         return any(d.member_id == member.id for d in self.declarations)
+
+    def can_grade(self, member: JuryMember) -> bool:
+        """The member may fill in and sign the grid: seated, cleared, and the jury not over."""
+        return (
+            self.sits(member)
+            and self.has_declared(member)
+            and self.dossier.status == DossierStatus.JURY_SCHEDULED
+        )
 
     def current_signatures(self) -> list[Signature]:
         return [

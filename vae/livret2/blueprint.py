@@ -22,15 +22,24 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from forms.admin import ConfirmForm
-from forms.livret2 import AnnexForm, ExtendForm, ReturnForm, SituationForm, TargetsForm
+from forms.livret2 import (
+    AfterSaveForm,
+    AnnexForm,
+    ExtendForm,
+    ReturnForm,
+    SituationForm,
+    TargetsForm,
+)
 from vae import drafts, storage
 from vae.access import keeps_drafts, roles_required
 from vae.dossier import operations as dossier_operations
 from vae.dossier.blueprint import load as load_dossier
-from vae.dossier.models import AttachmentKind, Dossier
+from vae.dossier.enums import AttachmentKind
+from vae.dossier.models import Dossier
 from vae.extensions import db
-from vae.livret2 import operations, snapshot
+from vae.livret2 import blocks, operations, snapshot
 from vae.livret2.models import Livret2, Livret2Version, Situation
+from vae.livret2.situation_form import build_situation_form, fill_from_livret1, guidance
 from vae.roles import Role
 
 bp = Blueprint("livret2", __name__, url_prefix="/dossiers/<uuid:dossier_id>/livret2")
@@ -66,7 +75,7 @@ def overview(dossier_id: uuid.UUID) -> Any:
     targets_form = TargetsForm(data={"blocks": livret.target_blocks})
     targets_form.blocks.choices = [
         SelectChoice(b.code, f"{b.code} – {b.title or 'titre absent du référentiel'}")
-        for b in operations.available_blocks(dossier)
+        for b in blocks.available_blocks(dossier)
     ]
     versions = list(
         db.session.scalars(
@@ -80,11 +89,12 @@ def overview(dossier_id: uuid.UUID) -> Any:
         dossier=dossier,
         livret=livret,
         owner=owner,
+        staff_actions=current_user.is_staff,
         targets_form=targets_form,
         coverage=operations.coverage(dossier, livret),
         problems=operations.submission_problems(dossier, livret),
         requirement=snapshot.requirement_text(dossier.referential),
-        acquired=operations.acquired_block_codes(dossier),
+        acquired=blocks.acquired_block_codes(dossier),
         versions=versions,
         action_form=ConfirmForm(),
         return_form=ReturnForm(prefix="return"),
@@ -97,9 +107,7 @@ def overview(dossier_id: uuid.UUID) -> Any:
 def targets(dossier_id: uuid.UUID) -> Any:
     dossier, livret = _load(dossier_id, edit=True)
     form = TargetsForm()
-    form.blocks.choices = [
-        SelectChoice(b.code, b.code) for b in operations.available_blocks(dossier)
-    ]
+    form.blocks.choices = [SelectChoice(b.code, b.code) for b in blocks.available_blocks(dossier)]
     if form.validate_on_submit():
         try:
             operations.set_targets(livret, dossier, form.blocks.data or [])
@@ -108,58 +116,6 @@ def targets(dossier_id: uuid.UUID) -> Any:
         else:
             flash("Les blocs visés sont enregistrés.", "success")
     return redirect(url_for("livret2.overview", dossier_id=dossier.id))
-
-
-def _situation_form(
-    dossier: Dossier, livret: Livret2, formdata: Any = None, situation: Situation | None = None
-) -> SituationForm:
-    kwargs: dict[str, Any] = {}
-    if formdata is not None:
-        kwargs["formdata"] = formdata
-    elif situation is not None:
-        kwargs["obj"] = situation
-    form = SituationForm(**kwargs)
-    referential = dossier.referential
-    points = []
-    for block in referential.blocks:
-        if block.code not in livret.target_blocks:
-            continue
-        label = f"{referential.block_label.capitalize()} {block.code} – {block.title or ''}"
-        if referential.livret2.situations_per == "activity" and block.activities:
-            points += [
-                SelectChoice(f"{block.code}/{a.code}", f"{label} / {a.title}")
-                for a in block.activities
-            ]
-        else:
-            points.append(SelectChoice(block.code, label))
-    form.attachment_point.choices = points
-    form.source_activity.choices = [SelectChoice("", "— aucun —")] + [
-        SelectChoice(str(a.id), a.label) for a in dossier.activities
-    ]
-    form.competencies.choices = [
-        SelectChoice(c.code, f"{c.code} – {c.title}")
-        for b in referential.blocks
-        if b.code in livret.target_blocks
-        for c in b.competencies
-    ]
-    if situation is not None and formdata is None:
-        form.attachment_point.data = situation.block_code + (
-            f"/{situation.activity_code}" if situation.activity_code else ""
-        )
-    return form
-
-
-def _fill_from_livret1(form: SituationForm, dossier: Dossier) -> None:
-    """Employer, period and role from the chosen livret 1 activity, where left empty."""
-    from vae.french import date_fr
-
-    chosen = next((a for a in dossier.activities if str(a.id) == form.source_activity.data), None)
-    if chosen is None:
-        return
-    form.employer.data = form.employer.data or chosen.employer_name
-    end = date_fr(chosen.end_date) if chosen.end_date else "aujourd'hui"
-    form.period.data = form.period.data or f"du {date_fr(chosen.start_date)} à {end}"[:100]
-    form.role.data = form.role.data or chosen.title
 
 
 @bp.route("/situations/nouvelle", methods=["GET", "POST"])
@@ -180,9 +136,9 @@ def situation_form(dossier_id: uuid.UUID, situation_id: uuid.UUID | None = None)
     )
     if recovered is not None:
         flash("Votre texte a été récupéré : relisez-le puis enregistrez.", "success")
-        form = _situation_form(dossier, livret, formdata=recovered)
+        form = build_situation_form(dossier, livret, formdata=recovered)
     else:
-        form = _situation_form(
+        form = build_situation_form(
             dossier,
             livret,
             situation=situation,
@@ -190,7 +146,7 @@ def situation_form(dossier_id: uuid.UUID, situation_id: uuid.UUID | None = None)
         )
     error = None
     if request.method == "POST" and form.validate_on_submit():
-        _fill_from_livret1(form, dossier)
+        fill_from_livret1(form, dossier)
         try:
             situation = operations.save_situation(
                 dossier, livret, situation, form.data_for_model(), autosave=autosave
@@ -204,7 +160,7 @@ def situation_form(dossier_id: uuid.UUID, situation_id: uuid.UUID | None = None)
             if autosave:
                 return jsonify(saved=True, url=edit_url, words=situation.word_count)
             flash("La situation est enregistrée.", "success")
-            if request.form.get("next") == "overview":
+            if AfterSaveForm().to_overview:
                 return redirect(url_for("livret2.overview", dossier_id=dossier.id))
             return redirect(edit_url)
     if autosave:
@@ -224,23 +180,8 @@ def situation_form(dossier_id: uuid.UUID, situation_id: uuid.UUID | None = None)
             for a in dossier.live_attachments()
             if situation is not None and a.situation_id == situation.id
         ],
-        guidance=_guidance(dossier, livret),
+        guidance=guidance(dossier, livret),
     )
-
-
-def _guidance(dossier: Dossier, livret: Livret2) -> list[tuple[str, list[str]]]:
-    """The evaluation criteria of the targeted competencies: what the jury will look for."""
-    rows = []
-    for block in dossier.referential.blocks:
-        if block.code not in livret.target_blocks:
-            continue
-        for competency in block.competencies:
-            criteria = list(competency.criteria) + [
-                c for s in competency.sub_competencies for c in s.criteria
-            ]
-            if criteria:
-                rows.append((f"{competency.code} – {competency.title}", criteria))
-    return rows
 
 
 @bp.route("/situations/<uuid:situation_id>/supprimer", methods=["POST"])

@@ -11,6 +11,7 @@ from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueCons
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from vae.dbtypes import UTCDateTime, new_uuid, portable_enum, utcnow
+from vae.dossier.enums import DossierStatus
 from vae.extensions import db
 
 
@@ -27,6 +28,20 @@ class Livret2Status(enum.StrEnum):
             "returned": "Renvoyé pour être complété",
         }[self.value]
 
+
+_L = Livret2Status
+# The livret 2's life: submitted, possibly returned for complements, submitted again. Each move
+# goes with the dossier's own (the dossier's status, below, and its audit entry).
+NEXT_STATUSES: dict[Livret2Status, frozenset[Livret2Status]] = {
+    _L.DRAFT: frozenset({_L.SUBMITTED}),
+    _L.SUBMITTED: frozenset({_L.RETURNED}),
+    _L.RETURNED: frozenset({_L.SUBMITTED}),
+}
+DOSSIER_STATUS_WITH = {
+    _L.SUBMITTED: DossierStatus.LIVRET2_SUBMITTED,
+    _L.RETURNED: DossierStatus.LIVRET2_IN_PROGRESS,
+}
+EDITABLE_STATUSES = frozenset({_L.DRAFT, _L.RETURNED})
 
 TEXT_FIELDS = ("context", "actions", "partners", "tools", "results", "hindsight")
 
@@ -60,7 +75,28 @@ class Livret2(db.Model):
 
     @property
     def editable(self) -> bool:
-        return self.status in (Livret2Status.DRAFT, Livret2Status.RETURNED)
+        """The candidate may still write it: not submitted, or returned for complements."""
+        return self.status in EDITABLE_STATUSES
+
+    @property
+    def returned(self) -> bool:
+        """Returned by the CPNEFP for complements (``return_comment`` says which)."""
+        return self.status == Livret2Status.RETURNED
+
+    @property
+    def may_be_returned(self) -> bool:
+        """Submitted: staff may return it to the candidate for complements."""
+        return Livret2Status.RETURNED in NEXT_STATUSES[self.status]
+
+    def move_to(
+        self, status: Livret2Status, action: str, *, comment: str | None = None, actor: Any = None
+    ) -> None:
+        """The one place a livret 2's status changes: checked against its life cycle, and moved
+        with its dossier (``Dossier.move_to``, which checks the dossier's life and audits)."""
+        if status not in NEXT_STATUSES[self.status]:
+            raise ValueError(f"livret 2 {self.id}: {self.status.value} -> {status.value} refused")
+        self.dossier.move_to(DOSSIER_STATUS_WITH[status], action, comment=comment, actor=actor)
+        self.status = status
 
 
 class Situation(db.Model):

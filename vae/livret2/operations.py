@@ -9,17 +9,15 @@ from typing import Any
 
 from vae import audit, clock, mail, storage
 from vae.dbtypes import commit_or, locked
-from vae.dossier.models import Dossier, DossierStatus
+from vae.dossier.enums import DossierStatus
+from vae.dossier.models import Dossier
 from vae.dossier.operations import upload_folder
+from vae.errors import DomainError
 from vae.extensions import db
+from vae.livret2.blocks import available_blocks
 from vae.livret2.models import TEXT_FIELDS, Livret2, Livret2Status, Livret2Version, Situation
 from vae.rules import coverage as coverage_rule
 
-OPEN_STATUSES = (
-    DossierStatus.RECEVABLE,
-    DossierStatus.LIVRET2_IN_PROGRESS,
-    DossierStatus.LIVRET2_SUBMITTED,
-)
 SITUATION_FIELDS = (
     "block_code",
     "activity_code",
@@ -33,26 +31,8 @@ SITUATION_FIELDS = (
 MIN_WORDS = 80  # per situation, over all its rubrics: below that the jury has little to read
 
 
-class Livret2Error(Exception):
+class Livret2Error(DomainError):
     """A refused operation, with a French message."""
-
-
-def acquired_block_codes(dossier: Dossier) -> dict[str, date | None]:
-    """Blocks of this certification the candidate already holds and that are still valid today
-    (from earlier juries' proclamations), with their expiry date (None: never expires)."""
-    from vae.jury.operations import valid_acquired_codes
-
-    return valid_acquired_codes(dossier, clock.today())
-
-
-def required_blocks(dossier: Dossier) -> list[Any]:
-    return dossier.referential.required_blocks(dossier.option_code)
-
-
-def available_blocks(dossier: Dossier) -> list[Any]:
-    """Blocks the candidate may aim at: required for the option, not already acquired."""
-    acquired = acquired_block_codes(dossier)
-    return [b for b in required_blocks(dossier) if b.code not in acquired]
 
 
 def open_livret(dossier: Dossier, actor: Any) -> Livret2:
@@ -222,14 +202,13 @@ def submit(dossier: Dossier, livret: Livret2, actor: Any) -> Livret2Version:
                 pdf_sha256=stored.sha256,
             )
             db.session.add(version)
-            livret.status = Livret2Status.SUBMITTED
             livret.submitted_at = moment
             livret.submission_count = version_number
             for attachment in dossier.live_attachments():
                 if attachment.situation_id is not None and attachment.submitted_in is None:
                     attachment.submitted_in = version_number
-            dossier.move_to(
-                DossierStatus.LIVRET2_SUBMITTED,
+            livret.move_to(
+                Livret2Status.SUBMITTED,
                 "livret2_submitted",
                 comment=f"version {version_number}",
                 actor=actor,
@@ -247,16 +226,13 @@ def submit(dossier: Dossier, livret: Livret2, actor: Any) -> Livret2Version:
 
 
 def return_for_completion(dossier: Dossier, livret: Livret2, comment: str, officer: Any) -> None:
-    if livret.status != Livret2Status.SUBMITTED:
+    if not livret.may_be_returned:
         raise Livret2Error("Seul un livret 2 déposé peut être renvoyé au candidat.")
     if not comment.strip():
         raise Livret2Error("Expliquez au candidat ce qu'il doit compléter.")
-    livret.status = Livret2Status.RETURNED
+    livret.move_to(Livret2Status.RETURNED, "livret2_returned", comment=comment, actor=officer)
     livret.return_comment = comment
     livret.returned_at = clock.now()
-    dossier.move_to(
-        DossierStatus.LIVRET2_IN_PROGRESS, "livret2_returned", comment=comment, actor=officer
-    )
     _commit()
     mail.send_template(
         dossier.candidate.email,
