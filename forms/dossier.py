@@ -11,8 +11,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
-    DateField,
-    DecimalField,
     EmailField,
     Field,
     HiddenField,
@@ -20,86 +18,25 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectField,
-    StringField,
-    TextAreaField,
 )
-from wtforms.validators import (
-    DataRequired,
-    Email,
-    InputRequired,
-    Length,
-    NumberRange,
-    Optional,
-    ValidationError,
-)
-from wtforms.widgets import TextInput
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from forms.auth import EMAIL_MESSAGE
-from forms.common import no_control_characters, strip
+from forms.common import (
+    FrenchDateField,
+    FrenchDecimalField,
+    RoutingForm,
+    long_text_field,
+    strip,
+    text_field,
+)
 from vae import clock
-from vae.dossier.models import ACTIVITY_STATUS_LABELS, ActivityStatus, WorkTime
-
-FULL_TIME_HOURS_PER_MONTH = Decimal("151.67")
-FULL_TIME_HOURS_PER_WEEK = Decimal("35")
-
-
-def _text(label: str, required: str | None, max_length: int, **kwargs: Any) -> StringField:
-    validators: list[Any] = [DataRequired(required)] if required else [Optional()]
-    validators += [
-        Length(max=max_length, message=f"{max_length} caractères au plus."),
-        no_control_characters,
-    ]
-    return StringField(label, filters=[strip], validators=validators, **kwargs)
-
-
-def _long_text(label: str, required: str | None, max_length: int, **kwargs: Any) -> TextAreaField:
-    validators: list[Any] = [DataRequired(required)] if required else [Optional()]
-    validators += [
-        Length(max=max_length, message=f"{max_length} caractères au plus."),
-        no_control_characters,
-    ]
-    return TextAreaField(label, filters=[strip], validators=validators, **kwargs)
-
-
-class FrenchDateField(DateField):
-    """A date typed as 2026-11-24 (date picker) or 24/11/2026 (plain text), with a French error."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("format", ["%Y-%m-%d", "%d/%m/%Y"])
-        super().__init__(*args, **kwargs)
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        if not valuelist or not "".join(valuelist).strip():
-            self.data = None  # empty: InputRequired or Optional decides
-            return
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            self.data = None
-            raise ValueError(
-                "Date invalide : indiquez le jour, le mois et l'année (par exemple 24/11/2026)."
-            ) from exc
-
-
-class FrenchDecimalField(DecimalField):
-    """A number typed the French way (« 75,5 »), in a text box so any browser accepts the comma."""
-
-    widget = TextInput()
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        if valuelist:
-            valuelist = [
-                str(v).replace("\u202f", "").replace(" ", "").replace(",", ".") for v in valuelist
-            ]
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            self.data = None
-            raise ValueError("Nombre invalide : par exemple 50 ou 75,5.") from exc
-
-    def _value(self) -> str:
-        text = super()._value()
-        return text.replace(".", ",") if text else text
+from vae.dossier.enums import ACTIVITY_STATUS_LABELS, ActivityStatus, WorkTime
+from vae.rules.eligibility import (
+    FULL_TIME_HOURS_PER_MONTH,
+    FULL_TIME_HOURS_PER_WEEK,
+    decimal_text,
+)
 
 
 class StartForm(FlaskForm):
@@ -108,23 +45,51 @@ class StartForm(FlaskForm):
         validators=[InputRequired("Choisissez la certification que vous visez.")],
     )
 
+    def __init__(self, versions: Any, **kwargs: Any) -> None:
+        """One choice per current referential version."""
+        super().__init__(**kwargs)
+        self.certification.choices = [(v.referential.code, v.referential.title) for v in versions]
+
 
 class OptionForm(FlaskForm):
     option = RadioField("Option", validators=[InputRequired("Choisissez une possibilité.")])
 
+    def __init__(self, referential: Any, **kwargs: Any) -> None:
+        """The referential's options (or mentions), each with the blocks it leads to."""
+        super().__init__(**kwargs)
+        self.option.label.text = referential.option_label.capitalize()
+        self.option.choices = [
+            (o.code, f"{o.title} ({', '.join(o.blocks)})") for o in referential.options
+        ]
+        if not referential.options:
+            # Nothing to choose: « Continuer » must simply lead on (it was refused before).
+            self.option.validators = [Optional()]
+            self.option.validate_choice = False
+
+
+class MoveForm(FlaskForm):
+    """The « Monter » and « Descendre » buttons of a list."""
+
+    direction = HiddenField()
+
+    @property
+    def offset(self) -> int:
+        """-1 to move up, +1 to move down."""
+        return -1 if self.direction.data == "haut" else 1
+
 
 class IdentityForm(FlaskForm):
-    last_name = _text("Nom", "Indiquez votre nom.", 100)
-    first_name = _text("Prénom", "Indiquez votre prénom.", 100)
-    address = _text(
+    last_name = text_field("Nom", "Indiquez votre nom.", 100)
+    first_name = text_field("Prénom", "Indiquez votre prénom.", 100)
+    address = text_field(
         "Adresse",
         "Indiquez votre adresse.",
         300,
         description="Numéro et voie, complément éventuel.",
     )
-    postcode = _text("Code postal", "Indiquez votre code postal.", 10)
-    city = _text("Ville", "Indiquez votre ville.", 100)
-    phone = _text(
+    postcode = text_field("Code postal", "Indiquez votre code postal.", 10)
+    city = text_field("Ville", "Indiquez votre ville.", 100)
+    phone = text_field(
         "Téléphone",
         "Indiquez un numéro de téléphone.",
         30,
@@ -159,18 +124,18 @@ WORK_TIME_CHOICES = [
 
 
 class ActivityForm(FlaskForm):
-    title = _text(
+    title = text_field(
         "Intitulé du poste, de la fonction ou de l'activité",
         "Indiquez l'intitulé du poste ou de l'activité.",
         200,
     )
-    employer_name = _text(
+    employer_name = text_field(
         "Nom de l'employeur ou de la structure",
         "Indiquez le nom de l'employeur ou de la structure.",
         200,
     )
-    employer_address = _text("Adresse de l'employeur ou de la structure", None, 300)
-    sector = _text(
+    employer_address = text_field("Adresse de l'employeur ou de la structure", None, 300)
+    sector = text_field(
         "Domaine d'activité de l'entreprise",
         None,
         200,
@@ -202,7 +167,7 @@ class ActivityForm(FlaskForm):
         description="À remplir pour un temps partiel : par exemple 50 (%), 75,5 (h par mois) "
         "ou 4 (h par semaine).",
     )
-    main_activities = _long_text("Vos principales activités dans cet emploi", None, 5000)
+    main_activities = long_text_field("Vos principales activités dans cet emploi", None, 5000)
     relevant = RadioField(
         "Cette activité est-elle en rapport avec la certification visée ?",
         choices=[SelectChoice("oui", "Oui"), SelectChoice("non", "Non")],
@@ -255,14 +220,15 @@ class ActivityForm(FlaskForm):
             return "Indiquez le pourcentage ou le nombre d'heures."
         if mode == WorkTime.PERCENT.value and not Decimal(1) <= value <= Decimal(100):
             return "Le pourcentage doit être compris entre 1 et 100."
-        if mode == WorkTime.HOURS_PER_MONTH.value and not (
-            Decimal(0) < value <= FULL_TIME_HOURS_PER_MONTH
+        for hours_mode, full, unit in (
+            (WorkTime.HOURS_PER_MONTH, FULL_TIME_HOURS_PER_MONTH, "mois"),
+            (WorkTime.HOURS_PER_WEEK, FULL_TIME_HOURS_PER_WEEK, "semaine"),
         ):
-            return "Le nombre d'heures par mois doit être compris entre 0 et 151,67 (temps plein)."
-        if mode == WorkTime.HOURS_PER_WEEK.value and not (
-            Decimal(0) < value <= FULL_TIME_HOURS_PER_WEEK
-        ):
-            return "Le nombre d'heures par semaine doit être compris entre 0 et 35 (temps plein)."
+            if mode == hours_mode.value and not Decimal(0) < value <= full:
+                return (
+                    f"Le nombre d'heures par {unit} doit être compris entre 0 et "
+                    f"{decimal_text(full).replace('.', ',')} (temps plein)."
+                )
         return None
 
     def data_for_model(self) -> dict[str, Any]:
@@ -297,16 +263,16 @@ class ActivityForm(FlaskForm):
 
 
 class EducationForm(FlaskForm):
-    diplomas_prepared = _long_text(
+    diplomas_prepared = long_text_field(
         "Diplôme(s) préparé(s)", None, 2000, description="Laissez vide si aucun."
     )
-    diplomas_obtained = _long_text(
+    diplomas_obtained = long_text_field(
         "Diplôme(s) obtenu(s)", None, 2000, description="Laissez vide si aucun."
     )
 
 
 class TrainingForm(FlaskForm):
-    title = _text("Intitulé de la formation", "Indiquez l'intitulé de la formation.", 200)
+    title = text_field("Intitulé de la formation", "Indiquez l'intitulé de la formation.", 200)
     year = IntegerField(
         "Année",
         validators=[
@@ -321,8 +287,8 @@ class TrainingForm(FlaskForm):
             NumberRange(min=1, max=5000, message="Durée entre 1 et 5 000 heures."),
         ],
     )
-    organisation = _text("Organisme de formation ou formateur", None, 200)
-    content = _long_text(
+    organisation = text_field("Organisme de formation ou formateur", None, 200)
+    content = long_text_field(
         "Contenu de la formation",
         None,
         3000,
@@ -335,13 +301,19 @@ class TrainingForm(FlaskForm):
 
 
 class CvForm(FlaskForm):
-    cv = _long_text(
+    cv = long_text_field(
         "Votre parcours professionnel (CV synthétique)",
         "Rédigez votre CV synthétique.",
         8000,
         description="Présentez l'ensemble de votre parcours, y compris les emplois sans lien "
         "direct avec la certification.",
     )
+
+
+class UploadTargetForm(RoutingForm):
+    """Which of the page's upload forms was sent (its unprefixed ``target`` field)."""
+
+    target = HiddenField()
 
 
 class UploadForm(FlaskForm):

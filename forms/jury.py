@@ -12,15 +12,13 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     widgets,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from forms.common import no_control_characters, strip
-from forms.dossier import FrenchDateField
+from forms.common import FrenchDateField, MultiCheckboxField, no_control_characters, strip
 from vae.jury.models import MemberKind
 
 
@@ -71,11 +69,6 @@ class SessionForm(FlaskForm):
         default=45,
         validators=[InputRequired(), NumberRange(min=15, max=240)],
     )
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
 
 
 class ComposeForm(FlaskForm):

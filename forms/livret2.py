@@ -6,44 +6,38 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from forms.common import no_control_characters, strip
-from forms.dossier import FrenchDateField
+from forms.common import (
+    FrenchDateField,
+    MultiCheckboxField,
+    RoutingForm,
+    long_text_field,
+    no_control_characters,
+    strip,
+    text_field,
+)
 
 TEXT_MAX = 20_000
 
 
-class MultiCheckboxField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
-
-
 def _text(label: str, description: str, max_length: int = TEXT_MAX) -> TextAreaField:
-    return TextAreaField(
-        label,
-        filters=[strip],
-        validators=[
-            Optional(),
-            Length(max=max_length, message=f"{max_length} caractères au plus."),
-            no_control_characters,
-        ],
-        description=description,
-    )
+    return long_text_field(label, None, max_length, description=description)
 
 
 def _line(label: str, description: str = "", max_length: int = 200) -> StringField:
-    return StringField(
-        label,
-        filters=[strip],
-        validators=[
-            Optional(),
-            Length(max=max_length, message=f"{max_length} caractères au plus."),
-            no_control_characters,
-        ],
-        description=description,
-    )
+    return text_field(label, None, max_length, description=description)
+
+
+class AfterSaveForm(RoutingForm):
+    """Where to go once a situation is saved: its ``next`` button says « overview »."""
+
+    next = HiddenField()
+
+    @property
+    def to_overview(self) -> bool:
+        return self.next.data == "overview"
 
 
 class TargetsForm(FlaskForm):

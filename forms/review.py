@@ -9,8 +9,7 @@ from wtforms import HiddenField, IntegerField, RadioField, SelectChoice, SelectF
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
-from forms.common import no_control_characters, strip
-from forms.dossier import FrenchDateField
+from forms.common import FrenchDateField, RoutingForm, no_control_characters, strip
 from vae import clock
 from vae.review.models import DECISION_LABELS, NON_RECEVABLE_REASONS, DecisionKind
 
@@ -35,6 +34,12 @@ class _Locked(FlaskForm):
 
 class AssignForm(_Locked):
     officer = SelectField("Confier le dossier à", validators=[InputRequired("Choisissez.")])
+
+
+class FindingRefForm(RoutingForm):
+    """Which activity's finding form was sent (its unprefixed ``activity_ref`` field)."""
+
+    activity_ref = HiddenField()
 
 
 class FindingForm(_Locked):

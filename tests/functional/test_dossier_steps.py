@@ -244,3 +244,12 @@ def test_concurrent_edit_is_refused_with_a_message(app, candidate) -> None:
             operations.save_identity(stale, {**IDENTITY})
     with app.app_context():
         assert db.session.get(Dossier, uuid.UUID(dossier_id)).city == "Brest"
+
+
+def test_a_certification_without_option_continues(candidate) -> None:
+    """gpac has no option: « Continuer » leads to the identity step (it was refused before)."""
+    response = submit(candidate, "/dossiers/nouveau", {"certification": "gpac"})
+    dossier_id = response.headers["Location"].split("/")[2]
+    response = submit(candidate, url(dossier_id, "certification"), {})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(url(dossier_id, "identite"))

@@ -6,7 +6,8 @@ from datetime import date
 from typing import Any
 
 from vae import clock
-from vae.dossier.models import Dossier, WorkTime
+from vae.dossier.enums import WorkTime
+from vae.dossier.models import Dossier
 from vae.rules.eligibility import Activity as RuleActivity
 from vae.rules.eligibility import Assessment, Rule, assess
 
@@ -25,7 +26,7 @@ def reference_date(dossier: Dossier) -> date:
 
 
 def rule_activity(activity: Any, attested: bool) -> RuleActivity:
-    value = float(activity.work_time_value) if activity.work_time_value is not None else None
+    value = activity.work_time_value  # a Decimal: the engine reads it exactly
     return RuleActivity(
         start=activity.start_date,
         end=activity.end_date,

@@ -3,17 +3,134 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypedDict, cast
 
 from vae.dossier.models import Attachment, Dossier
 from vae.rules.eligibility import Assessment
+from vae.rules.identity import IDENTITY_FIELDS
+
+
+class AttachmentSnapshot(TypedDict):
+    id: str
+    kind: str
+    kind_label: str
+    filename: str
+    size: int
+    sha256: str
+
+
+class ActivitySnapshot(TypedDict):
+    id: str
+    title: str
+    employer_name: str
+    employer_address: str
+    sector: str
+    status: str
+    status_label: str
+    start: str | None
+    end: str | None
+    work_time: str
+    work_time_value: float | None
+    work_time_label: str
+    main_activities: str
+    relevant: bool
+    counted: bool
+    reason: str | None
+    fte_days_in_window: float
+    fte_days_total: float
+    attachments: list[AttachmentSnapshot]
+
+
+class OptionSnapshot(TypedDict):
+    code: str
+    title: str
+    label: str
+
+
+class CertificationSnapshot(TypedDict):
+    code: str
+    title: str
+    referential_version: int
+    option: OptionSnapshot | None
+
+
+class IdentitySnapshot(TypedDict):
+    """The identity step's fields (vae.rules.identity.IDENTITY_FIELDS)."""
+
+    last_name: str
+    first_name: str
+    address: str
+    postcode: str
+    city: str
+    phone: str
+    email: str
+
+
+class RuleSnapshot(TypedDict):
+    required_years: float
+    window_years: int
+
+
+class EligibilitySnapshot(TypedDict):
+    rule: RuleSnapshot
+    reference_date: str | None
+    window_start: str | None
+    eligible: bool
+    required_fte_days: float
+    relevant_fte_days: float
+    relevant_fte_years: float
+    total_fte_days: float
+    missing_fte_days: float
+    eligible_from: str | None
+    warnings: list[str]
+
+
+class EducationSnapshot(TypedDict):
+    diplomas_prepared: str
+    diplomas_obtained: str
+
+
+class TrainingSnapshot(TypedDict):
+    id: str
+    title: str
+    year: int
+    hours: int | None
+    organisation: str
+    content: str
+    attachments: list[AttachmentSnapshot]
+
+
+class StatementSnapshot(TypedDict):
+    key: str
+    wording: str
+    accepted_at: str | None
+
+
+class DossierSnapshot(TypedDict):
+    """The frozen dossier of one submission (``Submission.snapshot``), as JSON data.
+
+    Read by the dossier's PDF, the review, the export and the anonymisation; older snapshots
+    hold the same keys (this shape is what :func:`build` has always written).
+    """
+
+    number: str | None
+    version: int
+    submitted_at: str | None
+    certification: CertificationSnapshot
+    identity: IdentitySnapshot
+    activities: list[ActivitySnapshot]
+    eligibility: EligibilitySnapshot
+    education: EducationSnapshot
+    trainings: list[TrainingSnapshot]
+    cv: str
+    sworn_statement: list[StatementSnapshot]
 
 
 def _iso(value: date | datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _attachment(attachment: Attachment) -> dict[str, Any]:
+def _attachment(attachment: Attachment) -> AttachmentSnapshot:
     return {
         "id": str(attachment.id),
         "kind": attachment.kind.value,
@@ -30,11 +147,12 @@ def build(
     statements: list[tuple[Any, datetime]],
     version: int,
     moment: datetime,
-) -> dict[str, Any]:
+) -> DossierSnapshot:
+    """The snapshot of ``dossier`` submitted as ``version`` at ``moment``."""
     referential = dossier.referential
     option = dossier.option
     live = dossier.live_attachments()
-    activities = []
+    activities: list[ActivitySnapshot] = []
     for activity, result in zip(dossier.activities, assessment.activities, strict=True):
         activities.append(
             {
@@ -77,15 +195,9 @@ def build(
             if option
             else None,
         },
-        "identity": {
-            "last_name": dossier.last_name,
-            "first_name": dossier.first_name,
-            "address": dossier.address,
-            "postcode": dossier.postcode,
-            "city": dossier.city,
-            "phone": dossier.phone,
-            "email": dossier.email,
-        },
+        "identity": cast(
+            IdentitySnapshot, {name: getattr(dossier, name) for name in IDENTITY_FIELDS}
+        ),
         "activities": activities,
         "eligibility": {
             "rule": {
@@ -126,7 +238,7 @@ def build(
     }
 
 
-def render_pdf(snapshot: dict[str, Any]) -> bytes:
+def render_pdf(snapshot: DossierSnapshot) -> bytes:
     from vae.dossier.pdf import dossier_pdf
 
     return dossier_pdf(snapshot)

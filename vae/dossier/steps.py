@@ -1,19 +1,65 @@
-"""The dossier's steps: one URL each, complete only when valid; submission re-checks them all."""
+"""The dossier's steps, as pretix's checkout flow: each step object names its title, what it
+lacks and where it is served; a form step also names its form, template and save operation,
+and the one generic view of vae.dossier.step_views serves it. Complete only when valid;
+submission re-checks them all."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from vae.dossier.models import PROOF_KINDS, Dossier
+from flask import url_for
+from flask_wtf import FlaskForm
+
+from forms.dossier import CvForm, EducationForm, IdentityForm, OptionForm
+from vae.dossier import operations
+from vae.dossier.enums import PROOF_KINDS
+from vae.dossier.models import Dossier
+from vae.rules.identity import IDENTITY_FIELDS, missing_identity
+
+BLUEPRINT = "dossier"
+GENERIC_VIEW = "step"
 
 
 @dataclass(frozen=True)
 class Step:
+    """A step with its own page view (a list with item routes, or the summary)."""
+
     key: str
     title: str
-    endpoint: str
     problems: Callable[[Dossier], list[str]]
+    view: str = GENERIC_VIEW
+
+    def url(self, dossier_id: uuid.UUID, **values: Any) -> str:
+        """The step's address for this dossier (one address per step)."""
+        if self.view == GENERIC_VIEW:
+            values["key"] = self.key
+        return url_for(f"{BLUEPRINT}.{self.view}", dossier_id=dossier_id, **values)
+
+
+def _from_model(form: type[FlaskForm], dossier: Dossier) -> FlaskForm:
+    return form(obj=dossier)
+
+
+@dataclass(frozen=True)
+class FormStep(Step):
+    """A step that is one form: shown by the generic view, saved by its operation.
+
+    ``save`` changes the dossier from the validated form (it raises ``DossierError`` on a
+    refusal, the two-tab conflict included); ``saved`` is the French message shown after it.
+    """
+
+    form: type[FlaskForm] = FlaskForm
+    template: str = ""
+    save: Callable[[Dossier, Any], None] = lambda _dossier, _form: None
+    saved: str = "Enregistré."
+    build: Callable[[type[FlaskForm], Dossier], FlaskForm] = _from_model
+
+    def form_for(self, dossier: Dossier) -> FlaskForm:
+        """The step's form, filled from the dossier (and from the request when posted)."""
+        return self.build(self.form, dossier)
 
 
 @dataclass(frozen=True)
@@ -36,19 +82,7 @@ def _certification(dossier: Dossier) -> list[str]:
 
 
 def _identity(dossier: Dossier) -> list[str]:
-    missing = [
-        label
-        for label, value in (
-            ("nom", dossier.last_name),
-            ("prénom", dossier.first_name),
-            ("adresse", dossier.address),
-            ("code postal", dossier.postcode),
-            ("ville", dossier.city),
-            ("téléphone", dossier.phone),
-            ("adresse électronique", dossier.email),
-        )
-        if not value
-    ]
+    missing = missing_identity({name: getattr(dossier, name) for name in IDENTITY_FIELDS})
     return [f"Renseignez : {', '.join(missing)}."] if missing else []
 
 
@@ -83,16 +117,62 @@ def _summary(dossier: Dossier) -> list[str]:
     return []
 
 
-STEPS = (
-    Step("certification", "Certification visée", "dossier.step_certification", _certification),
-    Step("identite", "Identité", "dossier.step_identity", _identity),
-    Step("experience", "Expérience", "dossier.step_experience", _experience),
-    Step("formation", "Formation", "dossier.step_training", _training),
-    Step("cv", "CV synthétique", "dossier.step_cv", _cv),
-    Step("pieces", "Pièces justificatives", "dossier.step_attachments", _attachments),
-    Step("recapitulatif", "Récapitulatif et dépôt", "dossier.step_summary", _summary),
+def _option_form(form: type[FlaskForm], dossier: Dossier) -> FlaskForm:
+    return form(dossier.referential, data={"option": dossier.option_code})
+
+
+def _save_identity(dossier: Dossier, form: Any) -> None:
+    operations.save_identity(dossier, {name: form[name].data for name in IDENTITY_FIELDS})
+
+
+def _save_education(dossier: Dossier, form: Any) -> None:
+    operations.save_education(
+        dossier, form.diplomas_prepared.data or "", form.diplomas_obtained.data or ""
+    )
+
+
+CERTIFICATION = FormStep(
+    "certification",
+    "Certification visée",
+    _certification,
+    form=OptionForm,
+    template="dossier/step_certification.html",
+    save=lambda dossier, form: operations.set_option(dossier, form.option.data),
+    build=_option_form,
 )
-STEP_KEYS = [s.key for s in STEPS]
+IDENTITY = FormStep(
+    "identite",
+    "Identité",
+    _identity,
+    form=IdentityForm,
+    template="dossier/step_identity.html",
+    save=_save_identity,
+    saved="Votre identité est enregistrée.",
+)
+EXPERIENCE = Step("experience", "Expérience", _experience, view="step_experience")
+TRAINING = FormStep(
+    "formation",
+    "Formation",
+    _training,
+    form=EducationForm,
+    template="dossier/step_training.html",
+    save=_save_education,
+    saved="Votre formation initiale est enregistrée.",
+)
+CV = FormStep(
+    "cv",
+    "CV synthétique",
+    _cv,
+    form=CvForm,
+    template="dossier/step_cv.html",
+    save=lambda dossier, form: operations.save_cv(dossier, form.cv.data),
+    saved="Votre CV est enregistré.",
+)
+ATTACHMENTS = Step("pieces", "Pièces justificatives", _attachments, view="step_attachments")
+SUMMARY = Step("recapitulatif", "Récapitulatif et dépôt", _summary, view="step_summary")
+
+STEPS: tuple[Step, ...] = (CERTIFICATION, IDENTITY, EXPERIENCE, TRAINING, CV, ATTACHMENTS, SUMMARY)
+FORM_STEPS: dict[str, FormStep] = {s.key: s for s in STEPS if isinstance(s, FormStep)}
 
 
 def states(dossier: Dossier) -> list[StepState]:
@@ -100,6 +180,12 @@ def states(dossier: Dossier) -> list[StepState]:
         StepState(step, number, tuple(step.problems(dossier)))
         for number, step in enumerate(STEPS, start=1)
     ]
+
+
+def following(step: Step) -> Step:
+    """The step after ``step`` (the summary is its own follower)."""
+    index = STEPS.index(step)
+    return STEPS[min(index + 1, len(STEPS) - 1)]
 
 
 def blocking_problems(dossier: Dossier) -> list[tuple[StepState, str]]:

@@ -7,7 +7,13 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from vae.rules.jury import BlockResult, CompetencyInput, evaluate_block
+from vae.rules.jury import (
+    DEFAULT_THRESHOLD,
+    BlockResult,
+    CompetencyInput,
+    Threshold,
+    evaluate_block,
+)
 
 
 @dataclass(frozen=True)
@@ -60,7 +66,7 @@ def block_entry(grid: dict[str, Any], code: str) -> dict[str, Any]:
 
 
 def missing_answers(
-    blocks: list[GridBlock], grid: dict[str, Any], threshold: float = 0.8
+    blocks: list[GridBlock], grid: dict[str, Any], threshold: Threshold = DEFAULT_THRESHOLD
 ) -> list[str]:
     """What the jury has not judged yet, and the recommendations still to write."""
     missing = []
@@ -87,7 +93,7 @@ def missing_answers(
 
 
 def results(
-    blocks: list[GridBlock], grid: dict[str, Any], threshold: float = 0.8
+    blocks: list[GridBlock], grid: dict[str, Any], threshold: Threshold = DEFAULT_THRESHOLD
 ) -> dict[str, BlockResult]:
     """Each block's result by the 80 % rule of vae.rules.jury; unjudged counts as not met."""
     outcome = {}

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from vae.rules.jury import DEFAULT_THRESHOLD
+
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
 
 
@@ -99,7 +101,10 @@ class Referential(_Strict):
     eligibility: Eligibility = Field(default_factory=Eligibility)
     validity_years: int | None = Field(default=None, gt=0)
     validation_threshold: float = Field(
-        default=0.8, gt=0, le=1, description="Share of criteria/competencies needed (80 % rule)."
+        default=float(DEFAULT_THRESHOLD),
+        gt=0,
+        le=1,
+        description="Share of criteria/competencies needed (80 % rule).",
     )
     options: list[Option] = Field(default_factory=list)
     blocks: list[Block] = Field(min_length=1)

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from vae.dossier.assessment import rule_of
+from vae.dossier.snapshot import ActivitySnapshot, DossierSnapshot
 from vae.review.models import Finding
 from vae.rules.eligibility import Activity, Assessment, assess
 
@@ -15,7 +16,7 @@ from vae.rules.eligibility import Activity, Assessment, assess
 class ReviewedActivity:
     """One declared activity, what the candidate said and what the officer found."""
 
-    data: dict[str, Any]
+    data: ActivitySnapshot
     declared_relevant: bool
     relevant: bool
     has_proof: bool
@@ -24,7 +25,7 @@ class ReviewedActivity:
 
 
 def reviewed_activities(
-    snapshot: dict[str, Any], findings: dict[str, Finding]
+    snapshot: DossierSnapshot, findings: dict[str, Finding]
 ) -> list[ReviewedActivity]:
     rows = []
     for data in snapshot.get("activities", []):
@@ -64,7 +65,7 @@ def _rule_activity(row: ReviewedActivity) -> Activity:
 
 
 def assess_reviewed(
-    snapshot: dict[str, Any], rows: list[ReviewedActivity], referential: Any
+    snapshot: DossierSnapshot, rows: list[ReviewedActivity], referential: Any
 ) -> Assessment:
     reference = date.fromisoformat(snapshot["eligibility"]["reference_date"])
     return assess([_rule_activity(r) for r in rows], rule_of(referential), reference)

@@ -10,17 +10,26 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from forms.review import AssignForm, DecisionForm, FindingForm, tri_state, tri_state_value
+from forms.review import (
+    AssignForm,
+    DecisionForm,
+    FindingForm,
+    FindingRefForm,
+    tri_state,
+    tri_state_value,
+)
 from vae import audit, clock
 from vae.access import roles_required
 from vae.auth.models import User
 from vae.dossier.models import Dossier
+from vae.dossier.snapshot import DossierSnapshot
 from vae.extensions import db
 from vae.referentials.models import Certification
 from vae.review import export, operations, queue, stats
 from vae.review.assessment import assess_reviewed, reviewed_activities
 from vae.review.models import Decision, DecisionKind, Finding, latest_findings
 from vae.roles import Role
+from vae.rules.identity import missing_identity
 
 bp = Blueprint("review", __name__, url_prefix="/cpnefp")
 STAFF = roles_required(Role.STAFF, Role.ADMIN)
@@ -183,12 +192,12 @@ def _review_page(dossier: Dossier, **forms: Any) -> str:
     )
 
 
-def _checklist(snapshot: dict[str, Any], rows: list[Any]) -> list[tuple[str, bool]]:
+def _checklist(snapshot: DossierSnapshot, rows: list[Any]) -> list[tuple[str, bool]]:
     identity = snapshot.get("identity", {})
     items = [
         (
             "Identité complète",
-            all(identity.get(k) for k in ("last_name", "first_name", "address", "phone", "email")),
+            not missing_identity(identity),
         ),
         (
             "Déclaration sur l'honneur : chaque engagement accepté",
@@ -230,7 +239,7 @@ def assign(dossier_id: uuid.UUID) -> Any:
 @STAFF
 def finding(dossier_id: uuid.UUID) -> Any:
     dossier = _load(dossier_id)
-    ref = request.form.get("activity_ref", "")
+    ref = FindingRefForm().activity_ref.data or ""
     form = FindingForm(prefix=f"f-{ref}")
     if form.validate_on_submit() and form.activity_ref.data == ref:
         try:

@@ -98,7 +98,8 @@ class CoverageResult:
         return not self.unmet
 
 
-def _capitalised(label: str) -> str:
+def capitalised(label: str) -> str:
+    """The label with its first letter upper-cased (« bloc » → « Bloc »), the rest untouched."""
     return label[:1].upper() + label[1:]
 
 
@@ -159,7 +160,7 @@ def evaluate_coverage(
         if situation.activity_code is not None:
             by_activity[situation.activity_code].append(situation.id)
 
-    label = _capitalised(block_label.strip() or "bloc")
+    label = capitalised(block_label.strip() or "bloc")
     results = []
     for block in blocks:
         tied = by_block[block.code]

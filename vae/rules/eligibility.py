@@ -59,6 +59,8 @@ WORK_TIME_FIELDS: tuple[str, ...] = (
     "hours_per_month",
     "hours_per_week",
 )
+Amount = int | float | Decimal | Fraction
+"""A work-time amount; ``Decimal`` (what the forms give) and ``Fraction`` are read exactly."""
 FULL_TIME_HOURS_PER_MONTH = Fraction("151.67")
 FULL_TIME_HOURS_PER_WEEK = Fraction(35)
 DAYS_PER_YEAR = 365
@@ -157,9 +159,9 @@ class Activity:
     end: date | None
     status: str
     full_time: bool = False
-    part_time_percent: float | None = None
-    hours_per_month: float | None = None
-    hours_per_week: float | None = None
+    part_time_percent: Amount | None = None
+    hours_per_month: Amount | None = None
+    hours_per_week: Amount | None = None
     relevant: bool = True
     attested: bool = False
     label: str = ""
@@ -233,7 +235,7 @@ def format_date_fr(day: date) -> str:
 # --------------------------------------------------------------------------- validation
 
 
-def _exact(value: float | int | Fraction) -> Fraction:
+def _exact(value: Amount) -> Fraction:
     """Exact value of a number read through its shortest decimal form (0.1 → 1/10)."""
     if isinstance(value, float):
         return Fraction(repr(value))
@@ -272,7 +274,7 @@ _AMOUNTS: dict[str, tuple[Fraction, Fraction | None, str]] = {
 
 
 @lru_cache(maxsize=4096)
-def _amount_fraction(kind: str, value: int | float | Fraction) -> Fraction | None:
+def _amount_fraction(kind: str, value: Amount) -> Fraction | None:
     """Exact fraction of full time for a work-time amount, or None when out of range.
 
     Cached: declarations reuse a handful of values and Fraction arithmetic is slow.
@@ -286,21 +288,23 @@ def _amount_fraction(kind: str, value: int | float | Fraction) -> Fraction | Non
     return min(Fraction(1), exact / full)
 
 
-def _decimal(value: Fraction) -> str:
+def decimal_text(value: Fraction) -> str:
     """A bound for messages: 15167/100 → ``151.67``."""
     return str(Decimal(value.numerator) / Decimal(value.denominator))
 
 
 def _check_amount(value: object, kind: str, field: str) -> Fraction:
     """Fraction of full time for ``value`` given as ``kind``, or an input error."""
-    if isinstance(value, bool) or not isinstance(value, int | float | Fraction):
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal | Fraction):
         raise EligibilityInputError(
             field, f"expected a number, got {type(value).__name__}", "nombre attendu"
         )
-    fraction = _amount_fraction(kind, value)
+    # A signalling NaN cannot even be hashed (the cache): non-finite decimals are refused here.
+    finite = not isinstance(value, Decimal) or value.is_finite()
+    fraction = _amount_fraction(kind, value) if finite else None
     if fraction is None:
         full_value, low_value, unit_fr = _AMOUNTS[kind]
-        full, low = _decimal(full_value), None if low_value is None else _decimal(low_value)
+        full, low = decimal_text(full_value), None if low_value is None else decimal_text(low_value)
         bounds = f"> 0 and <= {full}" if low is None else f"between {low} and {full}"
         bounds_fr = f"supérieur à 0 et au plus {full}" if low is None else f"entre {low} et {full}"
         raise EligibilityInputError(

@@ -1,0 +1,113 @@
+"""What the dossier's views share: the blueprint, who may call them, loading and page helpers."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, send_file
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from forms.admin import ConfirmForm
+from vae import storage
+from vae.access import roles_required
+from vae.dossier import operations, steps
+from vae.dossier.models import Dossier
+from vae.extensions import db
+from vae.roles import Role
+
+bp = Blueprint(steps.BLUEPRINT, __name__, url_prefix="/dossiers")
+CANDIDATE = roles_required(Role.CANDIDATE)
+READERS = roles_required(Role.CANDIDATE, Role.STAFF, Role.ADMIN)
+# The frozen livret 1 and its files: also the jury members of the dossier (object check in load).
+FILE_READERS = roles_required(Role.CANDIDATE, Role.STAFF, Role.ADMIN, Role.JURY)
+
+
+def load(dossier_id: uuid.UUID, *, edit: bool = False) -> Dossier:
+    """The dossier with everything its pages show, or 404 when it is not the user's to see."""
+    dossier = db.session.scalar(
+        select(Dossier)
+        .where(Dossier.id == dossier_id)
+        .options(
+            selectinload(Dossier.activities),
+            selectinload(Dossier.trainings),
+            selectinload(Dossier.attachments),
+            selectinload(Dossier.certification),
+            selectinload(Dossier.referential_version),
+        )
+    )
+    if dossier is None or not dossier.can_view(current_user):
+        abort(404)
+    if edit and not dossier.is_owned_by(current_user):
+        abort(404)
+    return dossier
+
+
+def editable_or_redirect(dossier: Dossier) -> Any:
+    """None when the dossier may be changed; otherwise the redirect to its summary."""
+    if not dossier.editable:
+        flash("Ce dossier est déposé : il ne peut plus être modifié.", "info")
+        return redirect(steps.SUMMARY.url(dossier.id))
+    return None
+
+
+def page(template: str, dossier: Dossier, step: steps.Step, **context: Any) -> str:
+    """A step's page (or one of its item pages), with the stepper."""
+    states = steps.states(dossier)
+    current = next(s for s in states if s.step == step)
+    return render_template(
+        template,
+        dossier=dossier,
+        states=states,
+        current=current,
+        next_state=states[current.number] if current.number < len(states) else None,
+        **context,
+    )
+
+
+def next_step(dossier: Dossier, step: steps.Step) -> Any:
+    """Redirect to the step after ``step``."""
+    return redirect(steps.following(step).url(dossier.id))
+
+
+def confirmed(
+    operation: Callable[[Dossier, Any], None], dossier: Dossier, item: Any, success: str
+) -> None:
+    """Run a one-button operation (delete, remove) once its CSRF token checks out."""
+    if not ConfirmForm().validate_on_submit():
+        return
+    try:
+        operation(dossier, item)
+    except operations.DossierError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(success, "success")
+
+
+def child(items: list[Any], item_id: uuid.UUID | None) -> Any:
+    """An activity, training or attachment of this dossier, or 404."""
+    for item in items:
+        if item.id == item_id:
+            return item
+    abort(404)
+
+
+def pdf_response(pdf: bytes, name: str) -> Response:
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def stored_pdf(stored_name: str, download_name: str) -> Response:
+    """A stored PDF (a submitted version, a decision letter), downloaded under ``download_name``."""
+    path = storage.path_of(operations.upload_folder(), stored_name)
+    return send_file(
+        path,
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=download_name,
+        max_age=0,
+    )

@@ -1,0 +1,192 @@
+"""The dossier's step pages: dashboard and start, the one view of every form step (identity,
+CV, training…), the experience list and the summary with submission."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from forms.admin import ConfirmForm
+from forms.dossier import StartForm, submit_form
+from vae.dossier import decisions, operations, presenters, steps, submit
+from vae.dossier.assessment import assess_dossier
+from vae.dossier.models import Dossier
+from vae.dossier.pages import (
+    CANDIDATE,
+    READERS,
+    bp,
+    editable_or_redirect,
+    load,
+    next_step,
+    page,
+)
+from vae.dossier.quotas import quota_breach
+from vae.dossier.submissions import Submission
+from vae.extensions import db
+from vae.referentials.operations import current_versions
+
+# --- dashboard and start ------------------------------------------------------------------
+
+
+@bp.route("/")
+@CANDIDATE
+def dashboard() -> Any:
+    dossiers = list(
+        db.session.scalars(
+            select(Dossier)
+            .where(Dossier.candidate_id == current_user.id)
+            .options(
+                selectinload(Dossier.activities),
+                selectinload(Dossier.attachments),
+                selectinload(Dossier.certification),
+                selectinload(Dossier.referential_version),
+            )
+            .order_by(Dossier.created_at.desc())
+        )
+    )
+    cards = [presenters.dashboard_card(d, steps.states(d)) for d in dossiers]
+    return render_template("dossier/dashboard.html", cards=cards)
+
+
+@bp.route("/nouveau", methods=["GET", "POST"])
+@CANDIDATE
+def start() -> Any:
+    versions = current_versions()
+    form = StartForm(versions)
+    if form.validate_on_submit():
+        try:
+            dossier = operations.start(current_user, form.certification.data)
+        except operations.OpenDossierExists as exc:  # a simultaneous request created it
+            flash(str(exc), "info")
+            return redirect(steps.CERTIFICATION.url(exc.dossier_id))
+        except operations.DossierError as exc:
+            form.certification.errors.append(str(exc))
+        else:
+            flash(
+                "Votre dossier est créé. Vous pouvez l'enregistrer et y revenir à tout moment.",
+                "success",
+            )
+            return redirect(steps.CERTIFICATION.url(dossier.id))
+    quotas = {
+        v.referential.code: quota_breach(current_user.id, v.referential.code, None)
+        for v in versions
+    }
+    return render_template("dossier/start.html", form=form, versions=versions, quotas=quotas)
+
+
+@bp.route("/<uuid:dossier_id>/")
+@READERS
+def show(dossier_id: uuid.UUID) -> Any:
+    dossier = load(dossier_id)
+    if not dossier.editable or not dossier.is_owned_by(current_user):
+        return redirect(steps.SUMMARY.url(dossier.id))
+    for state in steps.states(dossier):
+        if not state.complete:
+            return redirect(state.step.url(dossier.id))
+    return redirect(steps.SUMMARY.url(dossier.id))
+
+
+# --- steps ----------------------------------------------------------------------------------------
+
+
+@bp.route(f"/<uuid:dossier_id>/<any({', '.join(steps.FORM_STEPS)}):key>", methods=["GET", "POST"])
+@CANDIDATE
+def step(dossier_id: uuid.UUID, key: str) -> Any:
+    """Every form step: its form filled from the dossier, saved by its operation, then the
+    next step. A refusal (the dossier changed in another tab) is a French message."""
+    form_step = steps.FORM_STEPS[key]
+    dossier = load(dossier_id, edit=True)
+    form = form_step.form_for(dossier)
+    if request.method == "POST":
+        if (redirected := editable_or_redirect(dossier)) is not None:
+            return redirected
+        if form.validate_on_submit():
+            form_step.save(dossier, form)
+            flash(form_step.saved, "success")
+            return next_step(dossier, form_step)
+    return page(
+        form_step.template,
+        dossier,
+        form_step,
+        form=form,
+        referential=dossier.referential,
+        action_form=ConfirmForm(),
+    )
+
+
+@bp.route("/<uuid:dossier_id>/experience")
+@CANDIDATE
+def step_experience(dossier_id: uuid.UUID) -> Any:
+    dossier = load(dossier_id, edit=True)
+    assessment = assess_dossier(dossier)
+    return page(
+        "dossier/step_experience.html",
+        dossier,
+        steps.EXPERIENCE,
+        assessment=assessment,
+        explained=presenters.explain(dossier, assessment),
+        timeline=presenters.timeline(dossier, assessment),
+        action_form=ConfirmForm(),
+    )
+
+
+# --- summary and submission ---------------------------------------------------------------
+
+
+@bp.route("/<uuid:dossier_id>/recapitulatif", methods=["GET", "POST"])
+@READERS
+def step_summary(dossier_id: uuid.UUID) -> Any:
+    dossier = load(dossier_id)
+    commitments = submit.commitments(dossier.referential.title)
+    form = submit_form(commitments)
+    error = None
+    if request.method == "POST":
+        if not dossier.is_owned_by(current_user):
+            abort(404)
+        if (redirected := editable_or_redirect(dossier)) is not None:
+            return redirected
+        if form.validate_on_submit():
+            try:
+                submission = submit.submit(
+                    dossier, {c.key: bool(getattr(form, c.key).data) for c in commitments}
+                )
+            except operations.DossierError as exc:
+                if (redirected := editable_or_redirect(dossier)) is not None:
+                    return redirected  # submitted meanwhile (a double click, another tab)
+                error = str(exc)
+            else:
+                flash(
+                    f"Votre dossier {dossier.number} est déposé (version {submission.version}). "
+                    "Un accusé de réception vous a été envoyé par courriel.",
+                    "success",
+                )
+                return redirect(steps.SUMMARY.url(dossier.id))
+    assessment = assess_dossier(dossier)
+    submissions = list(
+        db.session.scalars(
+            select(Submission)
+            .where(Submission.dossier_id == dossier.id)
+            .order_by(Submission.version)
+        )
+    )
+    return page(
+        "dossier/step_summary.html",
+        dossier,
+        steps.SUMMARY,
+        form=form,
+        error=error,
+        assessment=assessment,
+        explained=presenters.explain(dossier, assessment),
+        timeline=presenters.timeline(dossier, assessment),
+        problems=steps.blocking_problems(dossier),
+        submissions=submissions,
+        decisions=decisions.decisions_of(dossier),
+        quota=quota_breach(dossier.candidate_id, dossier.certification.code, dossier.id)
+        if dossier.submission_count == 0
+        else None,
+    )
