@@ -193,11 +193,11 @@ def build(app: Any) -> Setup:
 
 def submitted_dossier(index: int, proof: bytes) -> uuid.UUID:
     """A complete cqp-spp dossier, submitted (as tests/e2e/test_staff_journey.py builds one)."""
-    from vae.dossier import operations
+    from vae.dossier import submit
 
     dossier = complete_dossier(index, proof, f"depose{index}@charge.exemple.fr")
-    keys = {c.key: True for c in operations.commitments(dossier.referential.title)}
-    operations.submit(dossier, keys)
+    keys = {c.key: True for c in submit.commitments(dossier.referential.title)}
+    submit.submit(dossier, keys)
     return dossier.id
 
 
@@ -207,7 +207,7 @@ def complete_dossier(index: int, proof: bytes, email: str) -> Any:
 
     from vae.auth.operations import create_account
     from vae.dossier import operations
-    from vae.dossier.models import ActivityStatus, AttachmentKind, WorkTime
+    from vae.dossier.enums import ActivityStatus, AttachmentKind, WorkTime
     from vae.roles import Role
 
     last = f"{LAST_NAMES[index % len(LAST_NAMES)]} {index}"
@@ -749,7 +749,9 @@ def verify(app: Any, setup: Setup, record: Record, pdf_sha: str, upload_folder: 
 
     from vae import storage
     from vae.auth.models import User
-    from vae.dossier.models import Activity, Attachment, Dossier, DossierStatus, Submission
+    from vae.dossier.enums import DossierStatus
+    from vae.dossier.models import Activity, Attachment, Dossier
+    from vae.dossier.submissions import Submission
     from vae.review.models import Decision
 
     problems: list[str] = []
@@ -909,7 +911,8 @@ def check_submissions(db: Any, setup: Setup, record: Record, upload_folder: Path
     from sqlalchemy import select
 
     from vae import storage
-    from vae.dossier.models import Dossier, Submission
+    from vae.dossier.models import Dossier
+    from vae.dossier.submissions import Submission
 
     problems: list[str] = []
     dossiers, submissions = Dossier.__table__, Submission.__table__

@@ -26,17 +26,9 @@ from sqlalchemy.engine import Engine
 
 from vae import clock
 from vae.auth.models import User, _hasher
-from vae.dossier.models import (
-    PROOF_KINDS,
-    Activity,
-    ActivityStatus,
-    Attachment,
-    Dossier,
-    DossierCounter,
-    DossierStatus,
-    WorkTime,
-    searchable,
-)
+from vae.dossier.enums import PROOF_KINDS, ActivityStatus, DossierStatus, WorkTime
+from vae.dossier.models import Activity, Attachment, Dossier, searchable
+from vae.dossier.submissions import DossierCounter
 from vae.referentials.models import Certification, ReferentialVersion
 from vae.roles import Role
 

@@ -14,8 +14,8 @@ from tests.helpers import make_pdf
 def recevable_dam(app: Any, password: str) -> None:
     """Lucas Petit's cqp-dam dossier, submitted and declared recevable (three stored files)."""
     from vae.auth.operations import create_account
-    from vae.dossier import operations
-    from vae.dossier.models import ActivityStatus, AttachmentKind, WorkTime
+    from vae.dossier import operations, submit
+    from vae.dossier.enums import ActivityStatus, AttachmentKind, WorkTime
     from vae.review import operations as review
     from vae.review.models import DecisionKind
     from vae.roles import Role
@@ -64,7 +64,7 @@ def recevable_dam(app: Any, password: str) -> None:
         )
         operations.save_education(dossier, "", "Licence")
         operations.save_cv(dossier, "Cinq ans de délégation.")
-        operations.submit(dossier, {c.key: True for c in operations.commitments("x")})
+        submit.submit(dossier, {c.key: True for c in submit.commitments("x")})
         review.decide(
             dossier,
             DecisionKind.RECEVABLE,

@@ -47,11 +47,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
-    from vae.config import Defaults, from_environment
+    from vae.config import Defaults, load_environment
 
     app.config.from_object(Defaults)
     app.config.from_pyfile("config.py", silent=True)
-    app.config.from_mapping(from_environment(os.environ))
+    load_environment(app.config)
     if test_config:
         app.config.from_mapping(test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)

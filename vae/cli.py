@@ -197,7 +197,7 @@ def jury_evaluate(source: str) -> None:
 def reminders_send(today: Any) -> None:
     """Email candidates 6 months and 1 month before a block expires (idempotent, cron-friendly)."""
     from vae import clock
-    from vae.jury.operations import send_reminders
+    from vae.jury.capitalisation import send_reminders
 
     sent = send_reminders(today.date() if today else clock.today())
     for block, threshold in sent:

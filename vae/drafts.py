@@ -16,7 +16,7 @@ from __future__ import annotations
 import secrets
 import uuid
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from flask import current_app, flash, request, session
 from flask_wtf import FlaskForm
@@ -29,11 +29,10 @@ from wtforms import SelectMultipleField
 from wtforms.validators import Length
 
 from vae import clock
+from vae.auth.models import User
+from vae.auth.sessions import load_user
 from vae.dbtypes import UTCDateTime, utcnow
 from vae.extensions import db, limiter
-
-if TYPE_CHECKING:
-    from vae.auth.models import User
 
 SESSION_KEY = "pending_draft"
 KEEP_FOR = timedelta(days=7)
@@ -160,10 +159,8 @@ def bounded_fields(
 
 def _proven_owner() -> User | None:
     """The account this anonymous request provably comes from, or None."""
-    from vae.auth.models import User
-    from vae.web import load_user  # the same check as a live session (token still current)
-
     expired = _expired_session()
+    # The same check as a live session: the account's session token must still be current.
     user = load_user(str(expired.get("_user_id", ""))) if expired else None
     if user is None:  # a session handed out with a kept draft, after the proof was made
         token = session.get(SESSION_KEY)

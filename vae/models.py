@@ -2,15 +2,8 @@
 
 from vae.audit import AuditEntry
 from vae.auth.models import User
-from vae.dossier.models import (
-    Activity,
-    Attachment,
-    Dossier,
-    DossierCounter,
-    Submission,
-    SwornStatement,
-    Training,
-)
+from vae.dossier.models import Activity, Attachment, Dossier, Training
+from vae.dossier.submissions import DossierCounter, Submission, SwornStatement
 from vae.drafts import PendingDraft
 from vae.jury.models import (
     AcquiredBlock,

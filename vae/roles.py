@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import enum
 
-from flask_babel import lazy_gettext as _l
-
 
 class Role(enum.StrEnum):
     CANDIDATE = "candidate"
@@ -15,12 +13,12 @@ class Role(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(ROLE_LABELS[self])
+        return ROLE_LABELS[self]
 
 
 ROLE_LABELS = {
-    Role.CANDIDATE: _l("Candidat"),
-    Role.STAFF: _l("Chargé de mission CPNEFP"),
-    Role.JURY: _l("Membre de jury"),
-    Role.ADMIN: _l("Administrateur"),
+    Role.CANDIDATE: "Candidat",
+    Role.STAFF: "Chargé de mission CPNEFP",
+    Role.JURY: "Membre de jury",
+    Role.ADMIN: "Administrateur",
 }

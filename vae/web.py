@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-import uuid
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, flash, redirect, render_template, request
 from flask import Request as FlaskRequest
@@ -21,7 +19,7 @@ from werkzeug.routing import IntegerConverter
 from werkzeug.utils import cached_property
 
 from vae import french, logs, roles
-from vae.dossier.operations import DossierError
+from vae.errors import DomainError
 from vae.extensions import db, login_manager
 
 CSP = (
@@ -37,6 +35,7 @@ ERROR_TITLES = {
     429: "Trop de tentatives",
     500: "Erreur interne",
 }
+REFUSED_TITLE = "Opération impossible"
 HSTS = "max-age=31536000; includeSubDomains"
 NO_STORE = "no-store, private"
 
@@ -79,6 +78,7 @@ def init_app(app: Flask) -> None:
     app.request_class = Request
     from vae.admin.blueprint import bp as admin_bp
     from vae.auth.blueprint import bp as auth_bp
+    from vae.auth.sessions import load_user
     from vae.certifications.blueprint import bp as certifications_bp
     from vae.dossier.blueprint import bp as dossier_bp
     from vae.jury.blueprint import bp as jury_bp
@@ -108,30 +108,17 @@ def init_app(app: Flask) -> None:
         app.register_error_handler(code, _error_page)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(SecurityError, _untrusted_host)
-    app.register_error_handler(DossierError, _dossier_error)
+    app.register_error_handler(DomainError, _refused)
     app.register_error_handler(RateLimitExceeded, _error_page)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["date_fr"] = french.date_fr
     app.jinja_env.filters["datetime_fr"] = french.datetime_fr
     app.jinja_env.globals["Role"] = roles.Role
+    login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _("Connectez-vous pour accéder à cette page.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
-
-
-@login_manager.user_loader
-def load_user(token: str) -> Any:
-    from vae.auth.models import User
-
-    user_id, _sep, session_token = token.partition(":")
-    try:
-        user = db.session.get(User, uuid.UUID(user_id))
-    except ValueError:
-        return None
-    if user is None or not session_token or user.session_token != session_token:
-        return None
-    return user
 
 
 @event.listens_for(Engine, "connect")
@@ -147,16 +134,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         # write lock (make load: shorter lock holds, fewer "database is locked").
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
-
-
-def public_url(endpoint: str, **values: Any) -> str:
-    """The absolute URL of ``endpoint`` on ``PUBLIC_URL``, never on the request's Host header
-    (a forged Host would otherwise put a reset link on the attacker's site)."""
-    base = urlsplit(current_app.config["PUBLIC_URL"])
-    adapter = current_app.url_map.bind(
-        base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"
-    )
-    return adapter.build(endpoint, values, force_external=True)
 
 
 def _security_headers(response: Response) -> Response:
@@ -200,10 +177,15 @@ def _untrusted_host(_error: SecurityError) -> tuple[str, int, dict[str, str]]:
     return page, 400, {"Content-Type": "text/html; charset=utf-8"}
 
 
-def _dossier_error(error: Exception) -> Any:
-    """A refused change of a dossier not caught by its view (e.g. edited in two tabs at once):
-    say why and show the page again in its current state; nothing was overwritten."""
+def _refused(error: DomainError) -> Any:
+    """A refusal of any feature not caught by its view (e.g. a dossier edited in two tabs at
+    once): nothing was changed; say why and show the page again in its current state. A page
+    that refuses to show itself (GET) gets the reason on an error page: a redirect would loop."""
     db.session.rollback()
+    if request.method in ("GET", "HEAD"):
+        return render_template(
+            "errors/error.html", code=409, title=REFUSED_TITLE, detail=str(error)
+        ), 409
     flash(str(error), "error")
     return redirect(request.path)
 

@@ -21,8 +21,8 @@ STORY = " ".join(["J'ai instruit la demande de l'adhérent et contrôlé ses gar
 def ready_for_jury(app) -> None:
     """A cqp-spp candidate with a submitted livret 2; staff and two trained jury members."""
     from vae.auth.operations import create_account, find_by_email
-    from vae.dossier import operations
-    from vae.dossier.models import ActivityStatus, AttachmentKind, WorkTime
+    from vae.dossier import operations, submit
+    from vae.dossier.enums import ActivityStatus, AttachmentKind, WorkTime
     from vae.extensions import db
     from vae.jury.models import JuryMember, MemberKind
     from vae.livret2 import operations as livret2
@@ -86,7 +86,7 @@ def ready_for_jury(app) -> None:
         )
         operations.save_education(dossier, "", "BTS")
         operations.save_cv(dossier, "Six ans en mutuelle.")
-        operations.submit(dossier, {c.key: True for c in operations.commitments("x")})
+        submit.submit(dossier, {c.key: True for c in submit.commitments("x")})
         officer = find_by_email("agent.jury@exemple.fr")
         review.decide(
             dossier,

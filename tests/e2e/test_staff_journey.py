@@ -18,8 +18,8 @@ CANDIDATE_PASSWORD = "phrase de passe du candidat"
 def submitted_dossier(app) -> str:
     """A cqp-spp dossier whose eligibility rests on an attested volunteer activity."""
     from vae.auth.operations import create_account
-    from vae.dossier import operations
-    from vae.dossier.models import ActivityStatus, AttachmentKind, WorkTime
+    from vae.dossier import operations, submit
+    from vae.dossier.enums import ActivityStatus, AttachmentKind, WorkTime
     from vae.roles import Role
 
     with app.test_request_context():
@@ -85,8 +85,8 @@ def submitted_dossier(app) -> str:
             )
         operations.save_education(dossier, "", "Baccalauréat")
         operations.save_cv(dossier, "Quatre ans en mutuelle, sept ans de bénévolat.")
-        keys = {c.key: True for c in operations.commitments(dossier.referential.title)}
-        operations.submit(dossier, keys)
+        keys = {c.key: True for c in submit.commitments(dossier.referential.title)}
+        submit.submit(dossier, keys)
         return dossier.number
 
 

@@ -57,17 +57,14 @@ URLS = {
     "dossier.dashboard": ("/dossiers/", "none"),
     "dossier.start": ("/dossiers/nouveau", "none"),
     "dossier.show": ("/dossiers/{dossier}/", "dossier"),
-    "dossier.step_certification": ("/dossiers/{dossier}/certification", "dossier"),
-    "dossier.step_identity": ("/dossiers/{dossier}/identite", "dossier"),
+    "dossier.step": ("/dossiers/{dossier}/identite", "dossier"),  # every form step (one view)
     "dossier.step_experience": ("/dossiers/{dossier}/experience", "dossier"),
     "dossier.activity_form": ("/dossiers/{dossier}/experience/{activity}", "dossier"),
     "dossier.attestation_model": (
         "/dossiers/{dossier}/experience/{activity}/attestation.pdf",
         "dossier",
     ),
-    "dossier.step_training": ("/dossiers/{dossier}/formation", "dossier"),
     "dossier.training_form": ("/dossiers/{dossier}/formation/nouvelle", "dossier"),
-    "dossier.step_cv": ("/dossiers/{dossier}/cv", "dossier"),
     "dossier.step_attachments": ("/dossiers/{dossier}/pieces", "dossier"),
     "dossier.attachment": ("/dossiers/{dossier}/pieces/{attachment}", "dossier"),
     "dossier.step_summary": ("/dossiers/{dossier}/recapitulatif", "dossier"),

@@ -23,7 +23,9 @@ from tests.functional.conftest import FIXED_NOW
 from tests.functional.dossier_flow import SWORN, complete_dossier, start_dossier, url
 from tests.functional.jury_flow import livret2_ready
 from tests.helpers import csrf_token, text
-from vae.dossier.models import Attachment, Dossier, DossierStatus, Submission
+from vae.dossier.enums import DossierStatus
+from vae.dossier.models import Attachment, Dossier
+from vae.dossier.submissions import Submission
 from vae.extensions import db
 from vae.livret2.models import Livret2, Livret2Version
 from vae.review.models import Decision

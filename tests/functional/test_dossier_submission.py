@@ -20,7 +20,9 @@ from tests.functional.dossier_flow import (
 )
 from tests.helpers import make_pdf, outbox_messages, pdf_text, submit, text
 from vae.audit import AuditEntry
-from vae.dossier.models import Attachment, Dossier, DossierStatus, Submission
+from vae.dossier.enums import DossierStatus
+from vae.dossier.models import Attachment, Dossier
+from vae.dossier.submissions import Submission
 from vae.extensions import db
 from vae.roles import Role
 

@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from tests.functional.dossier_flow import SWORN, complete_dossier, url
 from tests.helpers import submit
-from vae.dossier.models import Attachment, Dossier, DossierStatus
+from vae.dossier.enums import DossierStatus
+from vae.dossier.models import Attachment, Dossier
 from vae.extensions import db
 from vae.roles import Role
 

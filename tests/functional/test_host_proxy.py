@@ -66,7 +66,7 @@ def test_certificate_verification_link_is_on_the_public_url(app) -> None:
 
 
 def test_public_url_keeps_the_public_path_and_scheme(fresh_app) -> None:
-    from vae.web import public_url
+    from vae.urls import public_url
 
     application = fresh_app(PUBLIC_URL="https://vae.exemple.fr/espace")
     with application.test_request_context("/", base_url=EVIL):

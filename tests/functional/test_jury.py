@@ -22,7 +22,8 @@ from tests.functional.jury_flow import (
     to_livret2_submitted,
 )
 from tests.helpers import outbox_messages, pdf_text, submit, text
-from vae.dossier.models import Dossier, DossierStatus
+from vae.dossier.enums import DossierStatus
+from vae.dossier.models import Dossier
 from vae.extensions import db
 from vae.jury.models import AcquiredBlock, ExpiryReminder, Jury, MemberKind
 from vae.roles import Role
@@ -99,6 +100,34 @@ def test_declaration_gates_access_to_the_dossier(app, scheduled, logged_in) -> N
     other = logged_in(Role.JURY)
     assert other.get(f"/jury/dossiers/{dossier_id}").status_code == 404
     assert other.get(url(dossier_id, "versions/1.pdf")).status_code == 404
+
+
+def test_clearance_and_grading_are_the_jurys_answers(app, scheduled, make_user) -> None:
+    """Other features ask `vae.jury.clearance`; the grid asks `Jury.can_grade`."""
+    from vae.jury import clearance
+
+    dossier_id, certifier_user, professional_user, _staff = scheduled
+    grid_page = f"/jury/dossiers/{dossier_id}/grille"
+    _other, other_user = member(app, make_user, MemberKind.CERTIFIER)
+    client = jury_client(app, certifier_user)
+    with app.app_context():
+        standing = clearance(certifier_user, uuid.UUID(dossier_id))
+        assert standing.seated and not standing.cleared
+        assert not standing.jury.can_grade(standing.member)
+        assert not clearance(other_user, uuid.UUID(dossier_id)).seated
+        assert not clearance(make_user(Role.JURY), uuid.UUID(dossier_id)).seated
+    declare(client, dossier_id)
+    with app.app_context():
+        standing = clearance(certifier_user, uuid.UUID(dossier_id))
+        assert standing.cleared and standing.jury.can_grade(standing.member)
+        assert not clearance(professional_user, uuid.UUID(dossier_id)).cleared
+        assert "Enregistrer la grille" in text(client.get(grid_page))
+        dossier = db.session.get(Dossier, uuid.UUID(dossier_id))
+        dossier.move_to(DossierStatus.JURY_SIGNED, "test_signed")
+        db.session.commit()
+        assert not standing.jury.can_grade(standing.member)
+    html = text(client.get(grid_page))
+    assert "Grille d'évaluation" in html and "Enregistrer la grille" not in html
 
 
 @pytest.fixture
@@ -231,7 +260,7 @@ def test_acquired_blocks_are_skipped_in_a_new_livret2(app, scheduled, candidate)
             **{f"D{i}__result": "1" if i <= 3 else "0" for i in range(1, 6)},
         },
     )
-    from vae.livret2.operations import available_blocks
+    from vae.livret2.blocks import available_blocks
 
     with app.test_request_context():
         dossier = db.session.get(Dossier, uuid.UUID(dossier_id))

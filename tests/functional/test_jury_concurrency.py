@@ -22,7 +22,8 @@ from tests.functional.jury_flow import (
     to_livret2_submitted,
 )
 from tests.helpers import DEFAULT_PASSWORD, submit
-from vae.dossier.models import Dossier, DossierStatus
+from vae.dossier.enums import DossierStatus
+from vae.dossier.models import Dossier
 from vae.extensions import db
 from vae.jury.models import Jury, MemberKind
 from vae.roles import Role

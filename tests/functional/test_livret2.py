@@ -13,7 +13,8 @@ from sqlalchemy import select
 from tests.functional.dossier_flow import SWORN, complete_dossier, url
 from tests.helpers import outbox_messages, pdf_text, submit, text
 from vae.audit import AuditEntry
-from vae.dossier.models import Dossier, DossierStatus
+from vae.dossier.enums import DossierStatus
+from vae.dossier.models import Dossier
 from vae.extensions import db
 from vae.livret2.models import Livret2, Livret2Status
 from vae.roles import Role

@@ -14,7 +14,8 @@ from tests.functional.dossier_flow import IDENTITY, SWORN, complete_dossier, sta
 from tests.helpers import login, message_body, outbox_messages, submit, text
 from vae.audit import AuditEntry
 from vae.auth.models import User
-from vae.dossier.models import Dossier, DossierStatus
+from vae.dossier.enums import DossierStatus
+from vae.dossier.models import Dossier
 from vae.extensions import db
 from vae.roles import Role
 

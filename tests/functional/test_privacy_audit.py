@@ -31,7 +31,8 @@ from tests.functional.dossier_flow import (
 from tests.functional.jury_flow import STORY, compose, member, signed
 from tests.functional.test_privacy import record_finding
 from tests.helpers import make_pdf, outbox_messages, pdf_text, submit, text
-from vae.dossier.models import Dossier, DossierStatus
+from vae.dossier.enums import DossierStatus
+from vae.dossier.models import Dossier
 from vae.extensions import db
 from vae.jury.models import MemberKind
 from vae.roles import Role

@@ -15,7 +15,8 @@ from tests.functional.dossier_flow import SWORN, complete_dossier, url
 from tests.helpers import csrf_token, outbox_messages, pdf_text, submit, text
 from vae.audit import AuditEntry, AuditImmutableError
 from vae.auth.models import User
-from vae.dossier.models import Dossier, DossierStatus
+from vae.dossier.enums import DossierStatus
+from vae.dossier.models import Dossier
 from vae.extensions import db
 from vae.review.models import Decision
 from vae.roles import Role

@@ -94,3 +94,9 @@ def test_a_short_motif_repeated_is_always_refused(seed: int, size: int, length: 
 def test_a_random_passphrase_of_five_words_is_accepted(rng: random.Random, sep: str) -> None:
     password = sep.join(rng.sample(WORDS, 5))
     assert weakness(password, CAMILLE) is None, password
+
+
+def test_a_very_long_password_is_judged_not_refused_by_the_estimator() -> None:
+    """zxcvbn raises past 72 characters: a long passphrase is judged on its start (a 500 before)."""
+    assert refusal("cerise volcan parapluie lundi " * 8, ["Dupont"]) is None
+    assert refusal("a" * 300) is not None

@@ -44,7 +44,8 @@ def _login_account_limit() -> str:
 
 def _login_account_key() -> str:
     """The typed address, normalised: the limit holds for any address, existing or not."""
-    return "account:" + normalise_email(request.form.get("email", ""))[:254]
+    typed = LoginForm(meta={"csrf": False}).email.data or ""
+    return "account:" + normalise_email(typed)[:254]
 
 
 def _login_failed(response: Response) -> bool:

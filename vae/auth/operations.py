@@ -13,14 +13,16 @@ from sqlalchemy import select
 from vae import audit, logs, mail
 from vae.auth.models import User, burn_password_check, burn_password_hash, normalise_email
 from vae.auth.passwords import refusal, user_words
+from vae.errors import DomainError
 from vae.extensions import db
 from vae.roles import Role
+from vae.urls import public_url
 
 CONFIRM_SALT = "vae-confirm-email"
 RESET_SALT = "vae-reset-password"
 
 
-class AccountError(Exception):
+class AccountError(DomainError):
     """A refused account operation, with a French message for the user."""
 
 
@@ -54,8 +56,8 @@ def sign_up(first_name: str, last_name: str, email: str, password: str) -> User 
             "Votre compte VAE existe déjà",
             "emails/signup_existing.txt",
             user=existing,
-            login_url=_external("auth.login"),
-            reset_url=_external("auth.reset_request"),
+            login_url=public_url("auth.login"),
+            reset_url=public_url("auth.reset_request"),
         )
         return None
     user = User(
@@ -106,7 +108,7 @@ def create_account(
             "Votre compte VAE a été créé",
             "emails/account_created.txt",
             user=user,
-            reset_url=_external("auth.reset_password", token=reset_token(user)),
+            reset_url=public_url("auth.reset_password", token=reset_token(user)),
         )
     return user
 
@@ -118,7 +120,7 @@ def send_confirmation(user: User) -> None:
         "Confirmez votre adresse électronique",
         "emails/confirm.txt",
         user=user,
-        confirm_url=_external("auth.confirm_email", token=token),
+        confirm_url=public_url("auth.confirm_email", token=token),
     )
 
 
@@ -195,7 +197,7 @@ def request_reset(email: str) -> None:
             normalise_email(email),
             "Réinitialisation de votre mot de passe",
             "emails/reset_unknown.txt",
-            signup_url=_external("auth.signup"),
+            signup_url=public_url("auth.signup"),
         )
         return
     mail.send_template(
@@ -203,7 +205,7 @@ def request_reset(email: str) -> None:
         "Réinitialisation de votre mot de passe",
         "emails/reset.txt",
         user=user,
-        reset_url=_external("auth.reset_password", token=reset_token(user)),
+        reset_url=public_url("auth.reset_password", token=reset_token(user)),
     )
     audit.record("user", user.id, "password_reset_requested", actor=user)
     db.session.commit()
@@ -264,10 +266,3 @@ def set_active(user: User, active: bool) -> None:
         to_state="active" if active else "inactive",
     )
     db.session.commit()
-
-
-def _external(endpoint: str, **values: object) -> str:
-    """An absolute URL on PUBLIC_URL, never on the request's (forgeable) Host header."""
-    from vae.web import public_url
-
-    return public_url(endpoint, **values)

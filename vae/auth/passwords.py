@@ -21,8 +21,8 @@ from zxcvbn.matching import add_frequency_lists
 from forms.common import PASSWORD_MIN
 
 MIN_SCORE = 4  # zxcvbn: at least 10¹⁰ guesses (« very unguessable »)
-# zxcvbn's running time grows with the length; past this, a password is long enough anyway.
-CHECKED_LENGTH = 100
+# zxcvbn's running time grows with the length; past this, a password is long enough anyway
+CHECKED_LENGTH = 72  # and zxcvbn refuses longer input (ValueError)
 COMMON_LIST = Path(__file__).with_name("data") / "mots-de-passe-courants.txt"
 TOO_SHORT = f"Le mot de passe doit contenir au moins {PASSWORD_MIN} caractères."
 

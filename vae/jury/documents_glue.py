@@ -9,16 +9,15 @@ from sqlalchemy import select
 
 from vae import clock, mail
 from vae.extensions import db
+from vae.jury import capitalisation, operations
 from vae.jury import grid as grids
-from vae.jury import operations
 from vae.jury.models import AcquiredBlock, CertificationAward, Jury
 from vae.livret2.models import Livret2, Livret2Version
+from vae.urls import public_url
 
 
 def _verify_url(code: str) -> str:
     """The certificate's verification link, on PUBLIC_URL whoever generates the PDF."""
-    from vae.web import public_url
-
     return public_url("jury.verify", code=code)
 
 
@@ -181,7 +180,7 @@ def certification(award: CertificationAward) -> bytes:
     referential = award.certification.current_version.referential
     option = next((o for o in referential.options if o.code == award.option_code), None)
     held = {
-        b.block_code: b for b in operations.holdings(award.candidate_id, award.certification_id)
+        b.block_code: b for b in capitalisation.holdings(award.candidate_id, award.certification_id)
     }
     return certification_pdf(
         {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
@@ -12,14 +11,15 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from vae import audit, clock, mail
 from vae.dbtypes import commit_or, searchable
-from vae.dossier.models import Dossier, DossierStatus
+from vae.dossier.enums import DossierStatus
+from vae.dossier.models import Dossier
+from vae.errors import DomainError
 from vae.extensions import db
+from vae.jury import capitalisation
 from vae.jury import grid as grids
 from vae.jury.models import (
     AcquiredBlock,
-    CertificationAward,
     ConflictDeclaration,
-    ExpiryReminder,
     Jury,
     JuryMember,
     JurySession,
@@ -31,7 +31,6 @@ from vae.livret2.models import Livret2
 from vae.roles import Role
 from vae.rules import expiry
 
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or typed safely
 DECLARATION = (
     "Je déclare n'avoir aucun lien hiérarchique avec le candidat, ne pas l'avoir formé, ne pas "
     "être employé par son employeur actuel et n'avoir aucun intérêt personnel à l'issue de "
@@ -39,7 +38,7 @@ DECLARATION = (
 )
 
 
-class JuryError(Exception):
+class JuryError(DomainError):
     """A refused operation, with a French message."""
 
 
@@ -48,11 +47,6 @@ CONFLICT = "La grille vient d'être modifiée par l'autre membre du jury. Rechar
 
 def _commit() -> None:
     commit_or(lambda: JuryError(CONFLICT))
-
-
-def verification_code() -> str:
-    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
-    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
 # --- directory and sessions -----------------------------------------------------------------
@@ -368,7 +362,7 @@ def proclaim(
                     block_title=titles.get(code, code),
                     proclaimed_on=on,
                     expires_on=expiry.expiry_date(on, referential.validity_years),
-                    verification_code=verification_code(),
+                    verification_code=capitalisation.verification_code(),
                 )
             )
     db.session.flush()
@@ -376,7 +370,7 @@ def proclaim(
     if departures:
         comment += " ; écarts : " + " ; ".join(f"{c} : {r}" for c, r in departures.items())
     dossier.move_to(DossierStatus.PROCLAIMED, "proclaimed", comment=comment, actor=actor)
-    award = _award_if_complete(dossier, on)
+    award = capitalisation.award_if_complete(dossier, on)
     _commit()
     mail.send_template(
         dossier.candidate.email,
@@ -388,105 +382,3 @@ def proclaim(
         award=award,
     )
     return proclamation
-
-
-def holdings(candidate_id: Any, certification_id: int) -> list[AcquiredBlock]:
-    return list(
-        db.session.scalars(
-            select(AcquiredBlock)
-            .where(
-                AcquiredBlock.candidate_id == candidate_id,
-                AcquiredBlock.certification_id == certification_id,
-            )
-            .order_by(AcquiredBlock.block_code, AcquiredBlock.proclaimed_on)
-        )
-    )
-
-
-def _as_rule(block: AcquiredBlock, code: str) -> expiry.AcquiredBlock:
-    return expiry.AcquiredBlock(
-        id=str(block.id),
-        block_code=block.block_code,
-        certification_code=code,
-        proclaimed_on=block.proclaimed_on,
-        expires_on=block.expires_on,
-    )
-
-
-def capitalisation(dossier: Dossier, on: date) -> expiry.Capitalisation:
-    code = dossier.certification.code
-    required = [b.code for b in dossier.referential.required_blocks(dossier.option_code)]
-    held = [_as_rule(b, code) for b in holdings(dossier.candidate_id, dossier.certification_id)]
-    return expiry.capitalise(held, required, on, certification_code=code)
-
-
-def _award_if_complete(dossier: Dossier, on: date) -> CertificationAward | None:
-    state = capitalisation(dossier, on)
-    if not state.obtained:
-        return None
-    award = CertificationAward(
-        candidate_id=dossier.candidate_id,
-        certification_id=dossier.certification_id,
-        option_code=dossier.option_code,
-        dossier_id=dossier.id,
-        awarded_on=on,
-        blocks=[b.block_code for b in state.blocks],
-        verification_code=verification_code(),
-    )
-    db.session.add(award)
-    audit.record("dossier", dossier.id, "certification_awarded", comment=dossier.referential.title)
-    return award
-
-
-def valid_acquired_codes(dossier: Dossier, on: date) -> dict[str, date | None]:
-    """Blocks of the dossier's certification held and valid on ``on`` (with their expiry)."""
-    state = capitalisation(dossier, on)
-    return {
-        b.block_code: b.acquisition.expires_on
-        for b in state.blocks
-        if b.state == expiry.BlockState.VALID and b.acquisition is not None
-    }
-
-
-def send_reminders(today: date) -> list[tuple[AcquiredBlock, str]]:
-    """Email candidates 6 months and 1 month before a block expires: once per block, threshold."""
-    blocks = list(
-        db.session.scalars(
-            select(AcquiredBlock).where(
-                AcquiredBlock.expires_on.is_not(None), AcquiredBlock.expires_on > today
-            )
-        )
-    )
-    by_id = {str(b.id): b for b in blocks}
-    sent = {
-        (str(r.acquired_block_id), r.threshold) for r in db.session.scalars(select(ExpiryReminder))
-    }
-    rules = [
-        expiry.AcquiredBlock(
-            id=str(b.id),
-            block_code=b.block_code,
-            certification_code=str(b.certification_id),
-            proclaimed_on=b.proclaimed_on,
-            expires_on=b.expires_on,
-        )
-        for b in blocks
-    ]
-    done = []
-    for reminder in expiry.due_reminders(rules, today, already_sent=sent):
-        block = by_id[str(reminder.block.id)]
-        for block_id, key in reminder.sent_marks:
-            db.session.add(
-                ExpiryReminder(
-                    acquired_block_id=by_id[str(block_id)].id, threshold=key, sent_at=clock.now()
-                )
-            )
-        db.session.commit()  # marked before sending: a crash never sends twice
-        mail.send_template(
-            block.candidate.email,
-            f"Votre bloc {block.block_code} expire le {block.expires_on:%d/%m/%Y}",
-            "emails/expiry_reminder.txt",
-            block=block,
-            threshold=reminder.threshold_key,
-        )
-        done.append((block, reminder.threshold_key))
-    return done

@@ -6,8 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from vae.dossier.models import Dossier
+from vae.livret2.blocks import acquired_block_codes
 from vae.livret2.models import TEXT_FIELDS, Livret2
-from vae.livret2.operations import acquired_block_codes
 from vae.rules.coverage import CoverageResult
 
 

@@ -20,9 +20,12 @@ from sqlalchemy import delete, func, inspect, select
 from vae import audit, clock, mail, storage
 from vae.audit import AuditEntry
 from vae.auth.models import User
-from vae.dossier.models import Activity, Attachment, Dossier, DossierStatus, Submission, Training
+from vae.dossier.enums import DossierStatus
+from vae.dossier.models import Activity, Attachment, Dossier, Training
 from vae.dossier.operations import upload_folder
+from vae.dossier.submissions import Submission
 from vae.drafts import PendingDraft
+from vae.errors import DomainError
 from vae.extensions import db
 from vae.jury.models import AcquiredBlock, CertificationAward, Proclamation
 from vae.livret2.models import Livret2, Livret2Version, Situation
@@ -40,7 +43,7 @@ CLOSED = (
 OFFICER_NOTES = "Notes du chargé de mission CPNEFP"
 
 
-class PrivacyError(Exception):
+class PrivacyError(DomainError):
     """A refused operation, with a French message."""
 
 

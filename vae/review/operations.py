@@ -8,8 +8,10 @@ from typing import Any
 
 from vae import audit, clock, mail, storage
 from vae.dbtypes import commit_or
-from vae.dossier.models import Dossier, DossierStatus
+from vae.dossier.enums import DossierStatus
+from vae.dossier.models import Dossier
 from vae.dossier.operations import upload_folder
+from vae.errors import DomainError
 from vae.extensions import db
 from vae.review.models import NON_RECEVABLE_REASONS, Decision, DecisionKind, Finding
 
@@ -20,7 +22,7 @@ DECISION_STATUS = {
 }
 
 
-class ReviewError(Exception):
+class ReviewError(DomainError):
     """A refused review operation, with a French message for the officer."""
 
 

@@ -13,7 +13,8 @@ from sqlalchemy.orm import aliased
 from vae import clock
 from vae.auth.models import User
 from vae.dbtypes import searchable
-from vae.dossier.models import Dossier, DossierStatus
+from vae.dossier.enums import DossierStatus
+from vae.dossier.models import Dossier
 from vae.extensions import db
 from vae.referentials.models import Certification
 

@@ -9,18 +9,24 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import extract, func, select
-from sqlalchemy.orm import selectinload
 
 from vae import clock
-from vae.dossier.models import STATUS_LABELS, Dossier, DossierStatus
+from vae.dossier.enums import STATUS_LABELS, DossierStatus
+from vae.dossier.models import Dossier
 from vae.extensions import db
-from vae.jury.models import AcquiredBlock
+from vae.provided import Provided
 from vae.referentials.models import Certification
 from vae.review.charts import bar_chart, column_chart, month_label
 from vae.review.models import Decision
 
 MONTHS_SHOWN = 12
 EXPIRY_HORIZON_MONTHS = 6
+
+# Acquired blocks expiring after a day and by another, soonest first (at most 100): the jury
+# owns them and fills this slot (vae.jury.capitalisation); review sits below and never imports it.
+expiring_blocks: Provided[[date, date], list[Any]] = Provided(
+    "the acquired blocks expiring in a period (vae.jury)"
+)
 
 
 @dataclass
@@ -93,21 +99,7 @@ def compute(today: date | None = None) -> Figures:
             Dossier.decision_due <= today + relativedelta(days=7),
         )
     )
-    expiring = list(
-        db.session.scalars(
-            select(AcquiredBlock)
-            .where(
-                AcquiredBlock.expires_on.is_not(None),
-                AcquiredBlock.expires_on > today,
-                AcquiredBlock.expires_on <= today + relativedelta(months=EXPIRY_HORIZON_MONTHS),
-            )
-            .options(
-                selectinload(AcquiredBlock.candidate), selectinload(AcquiredBlock.certification)
-            )
-            .order_by(AcquiredBlock.expires_on)
-            .limit(100)
-        )
-    )
+    expiring = expiring_blocks(today, today + relativedelta(months=EXPIRY_HORIZON_MONTHS))
     charts = {
         "status": bar_chart("Dossiers par état", status_rows, id_prefix="chart-status"),
         "certification": bar_chart(
