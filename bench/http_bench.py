@@ -84,6 +84,9 @@ def prepare(tmp: Path) -> dict[str, str]:
         "VAE_SECRET_KEY": secrets.token_hex(32),
         "VAE_SESSION_COOKIE_SECURE": "false",
         "VAE_RATELIMIT_ENABLED": "false",  # Flask-Limiter: the login allows 10 per minute
+        # The in-process client asks for localhost, gunicorn is reached on 127.0.0.1.
+        "VAE_PUBLIC_URL": "http://127.0.0.1",
+        "VAE_TRUSTED_HOSTS": "localhost",
     }
     os.environ.update(settings)
     return settings
