@@ -45,6 +45,23 @@ def days(value: float) -> str:
     return text[:-2] if text.endswith(",0") else text
 
 
+def unit(value: float, singular: str, plural: str) -> str:
+    """French agreement: 0, 1 and 1,5 take the singular, from 2 on the plural."""
+    return singular if abs(value) < 2 else plural
+
+
+def day_count(value: float) -> str:
+    """« 0 jour », « 1 jour », « 402,5 jours », « 1 662 jours »."""
+    return f"{days(value)} {unit(value, 'jour', 'jours')}"
+
+
+def address_line(*parts: str | None, postcode: str | None = None, city: str | None = None) -> str:
+    """« 12 rue de Lyon, 75012 Paris »: the parts given, trimmed, joined by commas; empty
+    parts leave no dangling comma."""
+    town = " ".join(p.strip() for p in (postcode, city) if p and p.strip())
+    return ", ".join(p.strip() for p in (*parts, town) if p and p.strip())
+
+
 def capitalised(label: str) -> str:
     """``bloc`` → ``Bloc``: the first letter upper-cased, the rest left as it is."""
     return label[:1].upper() + label[1:]

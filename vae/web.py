@@ -113,6 +113,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["date_fr"] = french.date_fr
     app.jinja_env.filters["datetime_fr"] = french.datetime_fr
+    app.jinja_env.globals["address_line"] = french.address_line
     app.jinja_env.globals["Role"] = roles.Role
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"

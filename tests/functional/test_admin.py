@@ -53,7 +53,8 @@ def test_admin_changes_a_role_and_deactivates(app, logged_in, make_user) -> None
         account = db.session.get(User, other.id)
         assert account.role == Role.JURY and not account.active
     html = text(admin.get(page))
-    assert "role_changed" in html and "deactivated" in html
+    assert "Rôle modifié" in html and "Compte désactivé" in html
+    assert "role_changed" not in html and "deactivated" not in html
     listing = text(admin.get("/admin/comptes?q=agent"))
     assert "agent@exemple.fr" in listing
 

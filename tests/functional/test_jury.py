@@ -213,6 +213,7 @@ def test_certificates_and_verification(app, scheduled, candidate, logged_in) -> 
     html = text(visitor.get(f"/verifier/{code}"))
     assert "Certificat authentique" in html and "Martin" in html and "D1" in html
     assert "@" not in html.split("<main")[1]  # holder, certification, block, validity: nothing more
+    assert "valable jusqu'au 20 novembre 2031" in html and "valable ;" not in html
     assert "Aucun certificat" in text(visitor.get("/verifier/AAAA-BBBB-CCCC"))
 
 

@@ -238,8 +238,8 @@ def test_after_anonymisation_no_table_or_file_holds_the_candidate(
         assert leaks == [], (path, leaks)
     # The trail keeps who (role), what and when; the candidate shows as an anonymised account.
     html = text(staff.get(page))
-    assert "Candidat (compte anonymisé)" in html and "anonymised" in html
-    assert "Acquis" in html or "proclaimed" in html
+    assert "Candidat (compte anonymisé)" in html and "<td>Anonymisation</td>" in html
+    assert "<td>Résultats proclamés</td>" in html
 
 
 def test_retention_counts_from_the_proclamation(

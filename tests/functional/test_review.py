@@ -184,6 +184,7 @@ def test_decision_incomplete_then_resubmit_then_recevable(app, candidate, submit
         dossier = db.session.get(Dossier, uuid.UUID(submitted))
         assert dossier.status == DossierStatus.INCOMPLETE and dossier.decision_due is None
     message = next(m for m in outbox_messages(app) if "incomplet" in m["Subject"].lower())
+    assert message["Subject"].count(":") == 1, message["Subject"]  # no double colon
     letter = next(message.iter_attachments()).get_content()
     assert "Bulletins 2015" in pdf_text(letter)
     html = text(candidate.get(url(submitted, "recapitulatif")))

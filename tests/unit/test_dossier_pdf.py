@@ -206,7 +206,7 @@ def test_employer_attestation_is_prefilled_and_ready_to_sign() -> None:
     for expected in (
         "Attestation d'activités salariées",
         "(à remplir par l'employeur)",
-        "Je soussigné(e) M., Mme ou Mlle",
+        "Je soussigné(e) M. ou Mme",
         "Agissant en qualité de",
         "Nom de l'entreprise : Mutuelle Générale de l'Ouest",
         "3 place du Commerce, 44000 Nantes",

@@ -408,6 +408,15 @@ def test_certification() -> None:
     assert reader.metadata.author == PDF_AUTHOR
 
 
+def test_certification_heading_and_participle_agree() -> None:
+    rncp = cqp(certification={"title": "Gestionnaire de parcours adhérents/clients"})
+    _, text = read(certification_pdf(rncp))
+    assert "Certification professionnelle obtenue par la validation des acquis" in text
+    spelled = cqp(certification={"title": "Certificat de Qualification Professionnelle DAM"})
+    _, text = read(certification_pdf(spelled))
+    assert "Certificat de qualification professionnelle obtenu par la validation" in text
+
+
 def test_certificates_fit_one_page_with_huge_or_missing_content() -> None:
     long_block = ccp()
     long_block["block"]["competencies"] *= 12

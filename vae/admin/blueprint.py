@@ -12,6 +12,7 @@ from sqlalchemy import func, or_, select
 from forms.admin import ConfirmForm, UserCreateForm, UserRoleForm
 from vae import audit
 from vae.access import roles_required
+from vae.audit_labels import audit_lines
 from vae.auth import operations
 from vae.auth.models import User
 from vae.extensions import db
@@ -71,7 +72,7 @@ def user(user_id: uuid.UUID) -> Any:
             operations.change_role(account, Role(role_form.role.data))
             flash("Le rôle est modifié.", "success")
         return redirect(url_for("admin.user", user_id=account.id))
-    entries = audit.history("user", account.id)
+    entries = audit_lines(audit.history("user", account.id))
     return render_template(
         "admin/user.html",
         account=account,

@@ -154,7 +154,7 @@ def employer_attestation_pdf(
         Paragraph("(à remplir par l'employeur)", st.subtitle),
         _prefill_note(candidate, certification_title, st),
         Spacer(1, 6),
-        Paragraph(f"Je soussigné(e) M., Mme ou Mlle {BLANK}", st.body),
+        Paragraph(f"Je soussigné(e) M. ou Mme {BLANK}", st.body),
         Paragraph(f"Agissant en qualité de {BLANK}", st.body),
         Paragraph(f"Nom de l'entreprise : {filled(activity.employer_name)}", st.body),
         Paragraph(f"Adresse de l'entreprise : {filled(activity.employer_address)}", st.body),

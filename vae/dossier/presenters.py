@@ -41,7 +41,7 @@ def explain(dossier: Dossier, assessment: Assessment) -> Explained:
             f"Règle de la certification : au moins {days_fr(rule.required_years)} an"
             f"{'s' if rule.required_years > 1 else ''} d'expérience en rapport avec la "
             f"certification, en équivalent temps plein{window}, soit "
-            f"{days_fr(assessment.required_fte_days)} jours."
+            f"{french.day_count(assessment.required_fte_days)}."
         )
     else:
         lines.append(
@@ -55,12 +55,13 @@ def explain(dossier: Dossier, assessment: Assessment) -> Explained:
         )
     lines.append(
         f"Expérience en rapport avec la certification dans cette période : "
-        f"{days_fr(assessment.relevant_fte_days)} jours en équivalent temps plein "
+        f"{french.day_count(assessment.relevant_fte_days)} en équivalent temps plein "
         f"({years_fr(assessment.relevant_fte_days)} ans)."
     )
     lines.append(
-        f"Expérience totale, tous secteurs confondus : {days_fr(assessment.total_fte_days)} "
-        f"jours en équivalent temps plein ({years_fr(assessment.total_fte_days)} ans)."
+        "Expérience totale, tous secteurs confondus : "
+        f"{french.day_count(assessment.total_fte_days)} en équivalent temps plein "
+        f"({years_fr(assessment.total_fte_days)} ans)."
     )
     if assessment.eligible:
         headline = "Vous êtes éligible : votre expérience atteint la durée demandée."
@@ -68,7 +69,8 @@ def explain(dossier: Dossier, assessment: Assessment) -> Explained:
         headline = "Vous n'êtes pas encore éligible."
         if rule.required_years:
             lines.append(
-                f"Il manque {days_fr(assessment.missing_fte_days)} jours en équivalent temps plein."
+                f"Il manque {french.day_count(assessment.missing_fte_days)} "
+                "en équivalent temps plein."
             )
         if assessment.eligible_from:
             lines.append(

@@ -283,16 +283,16 @@ def certification_pdf(data: dict) -> bytes:
     issuer, story = _issuer(data, st)
     holder = _holder(data)
     title = short_line(cert.get("title"), 300)
-    heading = (
-        "Certificat de qualification professionnelle"
-        if title.upper().startswith("CQP")
-        else "Certification professionnelle"
+    heading, obtained = (
+        ("Certificat de qualification professionnelle", "obtenu")
+        if title.upper().startswith(("CQP", "CERTIFICAT DE QUALIFICATION"))
+        else ("Certification professionnelle", "obtenue")
     )
     option = short_line(cert.get("option_title"), 200)
     awarded = date_text(data.get("awarded_on"))
     story += [
         Paragraph(heading, st.title),
-        Paragraph("obtenu par la validation des acquis de l'expérience (VAE)", st.kicker),
+        Paragraph(f"{obtained} par la validation des acquis de l'expérience (VAE)", st.kicker),
         Paragraph("Le jury paritaire national certifie que", st.text),
         Paragraph(escape(holder) or "—", st.holder),
         Paragraph("a obtenu la certification", st.text),

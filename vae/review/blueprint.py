@@ -20,6 +20,7 @@ from forms.review import (
 )
 from vae import audit, clock
 from vae.access import roles_required
+from vae.audit_labels import audit_lines
 from vae.auth.models import User
 from vae.dossier.models import Dossier
 from vae.dossier.snapshot import DossierSnapshot
@@ -183,7 +184,7 @@ def _review_page(dossier: Dossier, **forms: Any) -> str:
         rows=rows,
         reviewed=reviewed,
         decisions=decisions,
-        entries=audit.history("dossier", dossier.id),
+        entries=audit_lines(audit.history("dossier", dossier.id), dossier.referential),
         assign_form=assign_form,
         finding_forms=finding_forms,
         decision_form=decision_form,

@@ -174,7 +174,7 @@ def decide(
         _commit()
     mail.send_template(
         dossier.candidate.email,
-        f"Dossier {dossier.number} : {kind.label.lower()}",
+        f"Dossier {dossier.number} — {kind.label.lower()}",
         f"emails/decision_{kind.value}.txt",
         attachments=(mail.Attachment(f"{dossier.number}-decision.pdf", pdf),),
         dossier=dossier,

@@ -532,7 +532,7 @@ def _activity_name(index: int, activity: Activity) -> str:
 
 
 def _days_fr(count: int) -> str:
-    return f"{count} jour" if count == 1 else f"{count} jours"
+    return f"{count} jour" if abs(count) < 2 else f"{count} jours"
 
 
 def _overlap_warnings(periods: Sequence[tuple[int, int]]) -> list[str]:
