@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -81,9 +80,7 @@ def submit(dossier: Dossier, accepted: Mapping[str, bool]) -> Submission:
         statements = [(c, moment) for c in wording]
         snapshot = snapshots.build(dossier, assessment, statements, version, moment)
         pdf = snapshots.render_pdf(snapshot)
-        stored = storage.store(
-            io.BytesIO(pdf), f"{dossier.number}-v{version}.pdf", upload_folder(), max(len(pdf), 1)
-        )
+        stored = storage.store_document(pdf, f"{dossier.number}-v{version}.pdf", upload_folder())
         with storage.removed_on_failure(upload_folder(), stored.stored_name):
             submission = Submission(
                 dossier_id=dossier.id,

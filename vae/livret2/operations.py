@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -191,7 +190,7 @@ def submit(dossier: Dossier, livret: Livret2, actor: Any) -> Livret2Version:
         version_number = livret.submission_count + 1
         data = snapshots.build(dossier, livret, coverage(dossier, livret), version_number, moment)
         pdf = snapshots.render_pdf(data)
-        stored = storage.store(io.BytesIO(pdf), "livret2.pdf", upload_folder(), max(len(pdf), 1))
+        stored = storage.store_document(pdf, "livret2.pdf", upload_folder())
         with storage.removed_on_failure(upload_folder(), stored.stored_name):
             version = Livret2Version(
                 livret_id=livret.id,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from typing import Any
 
@@ -148,7 +147,7 @@ def decide(
         dossier, kind, officer, moment.date(), comment, reason_code, missing, livret2_due
     )
     pdf = _render_letter(letter)
-    stored = storage.store(io.BytesIO(pdf), "decision.pdf", upload_folder(), max(len(pdf), 1))
+    stored = storage.store_document(pdf, "decision.pdf", upload_folder())
     decision = Decision(
         dossier_id=dossier.id,
         version=dossier.submission_count,

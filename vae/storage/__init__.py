@@ -39,6 +39,7 @@ from vae.storage.files import (
     path_of,
     removed_on_failure,
     store,
+    store_document,
 )
 from vae.storage.images import JPEG_MAX_PADDING, MAX_PIXELS
 from vae.storage.names import DISPLAY_NAME_FALLBACK, DISPLAY_NAME_MAX, display_name
@@ -72,5 +73,6 @@ __all__ = [
     "removed_on_failure",
     "sniff",
     "store",
+    "store_document",
     "survey",
 ]

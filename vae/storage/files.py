@@ -7,6 +7,7 @@ a temporary file in the target folder, ``fsync`` and ``os.replace``.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import secrets
@@ -84,6 +85,11 @@ def store(
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
     )
+
+
+def store_document(pdf: bytes, filename: str, folder: Path) -> StoredFile:
+    """Store a PDF the app made itself (a submission, a letter), checked like any upload."""
+    return store(io.BytesIO(pdf), filename, folder, max(len(pdf), 1))
 
 
 def path_of(folder: Path, stored_name: str) -> Path:
