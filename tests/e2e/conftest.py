@@ -91,12 +91,12 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
 
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 def shot(page: Any, name: str) -> None:
     """Keep a full-page screenshot for people to review (not committed), and check the page
-    with axe-core against WCAG 2.1 A and AA: any violation fails the test."""
+    with axe-core against WCAG 2.2 A and AA: any violation fails the test."""
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     assert_accessible(page, name)
 
@@ -113,3 +113,26 @@ def assert_accessible(page: Any, name: str) -> None:
         "nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})))"
     )
     assert not violations, f"{name}: accessibility violations (axe-core): {violations}"
+
+
+# Measured by every reflow check, printed at the end of the run (tests/e2e/test_reflow.py).
+WIDTHS: dict[str, int] = {}
+
+
+def assert_no_sideways_scroll(page: Any, name: str) -> list[str]:
+    """WCAG 1.4.10 reflow: the page must fit its viewport. Returns a failure line (with the
+    widest elements, to help fix it) or nothing; the measured width is kept in WIDTHS."""
+    width, viewport = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    WIDTHS[name] = width
+    if width <= viewport:
+        return []
+    culprits = page.evaluate(
+        """(vw) => [...document.querySelectorAll('body *')]
+        .filter(e => e.getBoundingClientRect().right > vw + 1)
+        .filter(e => ![...e.children].some(c => c.getBoundingClientRect().right > vw + 1))
+        .slice(0, 4)
+        .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '')
+             + ' ' + Math.round(e.getBoundingClientRect().right) + 'px')""",
+        viewport,
+    )
+    return [f"{name}: {width} px wide for a {viewport} px viewport; widest: {culprits}"]
