@@ -33,10 +33,16 @@ from forms.common import (
 from vae import clock
 from vae.dossier.enums import ACTIVITY_STATUS_LABELS, ActivityStatus, WorkTime
 from vae.rules.eligibility import (
-    FULL_TIME_HOURS_PER_MONTH,
-    FULL_TIME_HOURS_PER_WEEK,
+    MAX_HOURS_PER_MONTH,
+    MAX_HOURS_PER_WEEK,
     decimal_text,
 )
+
+
+def known_scope(_form: Any, field: Field) -> None:
+    """« Toute la certification » or « certains blocs » (R6412-3), in French when forged."""
+    if field.data not in (None, "", "whole", "blocks"):
+        raise ValidationError("Choisissez toute la certification ou certains blocs seulement.")
 
 
 class StartForm(FlaskForm):
@@ -45,10 +51,26 @@ class StartForm(FlaskForm):
         validators=[InputRequired("Choisissez la certification que vous visez.")],
     )
 
+    scope = RadioField(
+        "Votre demande porte sur",
+        choices=[
+            SelectChoice("whole", "Toute la certification"),
+            SelectChoice("blocks", "Certains blocs (ou domaines) seulement, à cocher ensuite"),
+        ],
+        default="whole",
+        validators=[Optional(), known_scope],  # not sent: the whole certification
+        validate_choice=False,
+    )
+
     def __init__(self, versions: Any, **kwargs: Any) -> None:
         """One choice per current referential version."""
         super().__init__(**kwargs)
         self.certification.choices = [(v.referential.code, v.referential.title) for v in versions]
+
+    @property
+    def blocks_only(self) -> bool:
+        """A request aimed at some blocks only (R6412-3): no quota applies."""
+        return self.scope.data == "blocks"
 
 
 class OptionForm(FlaskForm):
@@ -164,8 +186,8 @@ class ActivityForm(FlaskForm):
         "Pourcentage ou nombre d'heures",
         places=2,
         validators=[Optional()],
-        description="À remplir pour un temps partiel : par exemple 50 (%), 75,5 (h par mois) "
-        "ou 4 (h par semaine).",
+        description="Sauf temps plein : par exemple 50 (%), 75,5 (h par mois) ou 4 (h par "
+        "semaine). Au-delà de 35\u00a0h par semaine, l'activité compte comme un temps plein.",
     )
     main_activities = long_text_field("Vos principales activités dans cet emploi", None, 5000)
     relevant = RadioField(
@@ -220,14 +242,17 @@ class ActivityForm(FlaskForm):
             return "Indiquez le pourcentage ou le nombre d'heures."
         if mode == WorkTime.PERCENT.value and not Decimal(1) <= value <= Decimal(100):
             return "Le pourcentage doit être compris entre 1 et 100."
-        for hours_mode, full, unit in (
-            (WorkTime.HOURS_PER_MONTH, FULL_TIME_HOURS_PER_MONTH, "mois"),
-            (WorkTime.HOURS_PER_WEEK, FULL_TIME_HOURS_PER_WEEK, "semaine"),
+        for hours_mode, high, unit in (
+            (WorkTime.HOURS_PER_MONTH, MAX_HOURS_PER_MONTH, "mois"),
+            (WorkTime.HOURS_PER_WEEK, MAX_HOURS_PER_WEEK, "semaine"),
         ):
-            if mode == hours_mode.value and not Decimal(0) < value <= full:
+            if mode == hours_mode.value and value <= 0:
+                return f"Le nombre d'heures par {unit} doit être supérieur à 0."
+            if mode == hours_mode.value and value > high:
                 return (
-                    f"Le nombre d'heures par {unit} doit être compris entre 0 et "
-                    f"{decimal_text(full).replace('.', ',')} (temps plein)."
+                    f"Plus de {decimal_text(high)}\u00a0h par {unit} n'est pas plausible : "
+                    "vérifiez le nombre d'heures (au-delà d'un temps plein, l'activité compte "
+                    "comme un temps plein)."
                 )
         return None
 
@@ -344,3 +369,16 @@ def submit_form(commitments: Any, formdata: Any = None) -> FlaskForm:
             ),
         )
     return _Form(formdata=formdata) if formdata is not None else _Form()
+
+
+class ComplementAnswerForm(FlaskForm):
+    """The candidate's answer to one item of a request for complements (« répondre »)."""
+
+    answer = long_text_field(
+        "Votre réponse",
+        "Écrivez votre réponse.",
+        2000,
+        description="Ce que vous avez fait, ou pourquoi la pièce ne peut pas être fournie.",
+    )
+    # The dossier page the answer was given from, to come back to it.
+    next = HiddenField()

@@ -5,13 +5,30 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, RadioField, SelectChoice, SelectField, TextAreaField
+from wtforms import (
+    BooleanField,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
-from forms.common import FrenchDateField, RoutingForm, no_control_characters, strip
+from forms.common import (
+    FrenchDateField,
+    RoutingForm,
+    long_text_field,
+    no_control_characters,
+    strip,
+)
 from vae import clock
-from vae.review.models import DECISION_LABELS, NON_RECEVABLE_REASONS, DecisionKind
+from vae.review.complements import PROBLEMS, ItemSpec, Target
+from vae.review.models import DECISION_LABELS, EXPLICIT_KINDS, NON_RECEVABLE_REASONS, DecisionKind
 
 TRI_STATE = [
     SelectChoice("", "Non examiné"),
@@ -61,10 +78,24 @@ class FindingForm(_Locked):
     )
 
 
+class WithdrawImplicitForm(_Locked):
+    reason = TextAreaField(
+        "Motif du retrait",
+        filters=[strip],
+        validators=[
+            InputRequired("Indiquez le motif du retrait de la décision implicite."),
+            Length(max=4000, message="4 000 caractères au plus."),
+            no_control_characters,
+        ],
+        description="Repris dans le courrier au candidat : le cas prévu par la loi qui "
+        "justifie le retrait.",
+    )
+
+
 class DecisionForm(_Locked):
     kind = RadioField(
         "Décision",
-        choices=[SelectChoice(k.value, DECISION_LABELS[k]) for k in DecisionKind],
+        choices=[SelectChoice(k.value, DECISION_LABELS[k]) for k in EXPLICIT_KINDS],
         validators=[InputRequired("Choisissez la décision.")],
     )
     reason = SelectField(
@@ -73,12 +104,6 @@ class DecisionForm(_Locked):
         + [SelectChoice(code, label) for code, label in NON_RECEVABLE_REASONS.items()],
         validators=[Optional()],
         description="Obligatoire pour une décision de non-recevabilité.",
-    )
-    missing = TextAreaField(
-        "Pièces manquantes ou à corriger",
-        filters=[strip],
-        validators=[Optional(), Length(max=4000), no_control_characters],
-        description="Une pièce par ligne. Obligatoire pour une demande de compléments.",
     )
     livret2_due = FrenchDateField(
         "Date limite de dépôt du livret 2",
@@ -108,11 +133,6 @@ class DecisionForm(_Locked):
                 "Expliquez le motif au candidat.",
             ),
             (
-                kind == DecisionKind.INCOMPLETE.value and not self.missing_items(),
-                self.missing,
-                "Indiquez au moins une pièce manquante ou à corriger.",
-            ),
-            (
                 kind == DecisionKind.RECEVABLE.value and not self.livret2_due.data,
                 self.livret2_due,
                 "Indiquez la date limite de dépôt du livret 2.",
@@ -132,11 +152,70 @@ class DecisionForm(_Locked):
                 "La date limite doit être postérieure à aujourd'hui.",
             ]
             valid = False
+        if kind == DecisionKind.INCOMPLETE.value:
+            valid = self._check_items() and valid
         return valid
 
-    def missing_items(self) -> list[str]:
-        return [
-            line.strip(" -•\t")
-            for line in (self.missing.data or "").splitlines()
-            if line.strip(" -•\t")
-        ]
+    # The items of a request for complements: one sub-form per target (see decision_form).
+    targets: tuple[Target, ...] = ()
+    items_errors: list[str]
+
+    def item_form(self, target: Target) -> Any:
+        return self[f"item_{target.key}"]
+
+    def _check_items(self) -> bool:
+        self.items_errors = []
+        valid = True
+        for target in self.targets:
+            item = self.item_form(target)
+            if not item.selected.data:
+                continue
+            if target.problems and not item.problem.data:
+                item.problem.errors = [*item.problem.errors, "Choisissez ce qui ne va pas."]
+                valid = False
+            if target.kind == "free" and not item.comment.data:
+                item.comment.errors = [*item.comment.errors, "Décrivez ce que vous demandez."]
+                valid = False
+        if not self.item_specs():
+            self.items_errors = ["Cochez au moins une pièce manquante ou à corriger."]
+            valid = False
+        return valid
+
+    def item_specs(self) -> list[ItemSpec]:
+        """The ticked items, as the operation records them."""
+        specs = []
+        for target in self.targets:
+            item = self.item_form(target)
+            if item.selected.data:
+                problem = item.problem.data if target.problems else None
+                specs.append(ItemSpec(target, problem or None, item.comment.data or ""))
+        return specs
+
+
+class ComplementItemForm(Form):
+    """One target of a request for complements: ticked, what is wrong, a comment."""
+
+    selected = BooleanField("À compléter ou corriger")
+    problem = RadioField(
+        "Ce qui ne va pas",
+        choices=[SelectChoice(code, label) for code, label in PROBLEMS.items()],
+        validators=[Optional()],
+    )
+    comment = long_text_field("Commentaire au candidat", None, 2000)
+
+
+def decision_form(targets: list[Target], **kwargs: Any) -> DecisionForm:
+    """The decision form with one item sub-form per target of the version under review."""
+
+    class _Form(DecisionForm):
+        pass
+
+    for target in targets:
+        setattr(_Form, f"item_{target.key}", FormField(ComplementItemForm, label=target.heading))
+    form = _Form(**kwargs)
+    form.targets = tuple(targets)
+    form.items_errors = []
+    for target in targets:
+        problem = form.item_form(target).problem
+        problem.choices = [SelectChoice(code, PROBLEMS[code]) for code in target.problems]
+    return form

@@ -21,6 +21,7 @@ eligibility_cli = AppGroup("eligibility", help="Calcul d'éligibilité (sans bas
 jury_cli = AppGroup("jury", help="Règle des 80 % du jury (sans base de données).")
 reminders_cli = AppGroup("reminders", help="Rappels avant l'expiration des blocs acquis.")
 storage_cli = AppGroup("storage", help="Dossier des pièces jointes.")
+deadlines_cli = AppGroup("deadlines", help="Délai légal de deux mois (décisions implicites).")
 
 
 def init_app(app: Flask) -> None:
@@ -31,6 +32,7 @@ def init_app(app: Flask) -> None:
         jury_cli,
         reminders_cli,
         storage_cli,
+        deadlines_cli,
     ):
         app.cli.add_command(group)
     app.cli.add_command(demo_command)
@@ -195,18 +197,29 @@ def jury_evaluate(source: str) -> None:
     help="Date du jour (aaaa-mm-jj), pour rattraper un envoi ; par défaut aujourd'hui.",
 )
 def reminders_send(today: Any) -> None:
-    """Email candidates 6 months and 1 month before a block expires (idempotent, cron-friendly)."""
+    """Email candidates 6 months and 1 month before a block expires, and about a draft idle for
+    60 days or a livret 2 idle for 90 days (idempotent, cron-friendly)."""
     from vae import clock
+    from vae.dossier.inactivity import send_draft_reminders
     from vae.jury.capitalisation import send_reminders
+    from vae.livret2.inactivity import send_livret2_reminders
 
-    sent = send_reminders(today.date() if today else clock.today())
+    day = today.date() if today else clock.today()
+    sent = send_reminders(day)
     for block, threshold in sent:
         click.echo(
             # The account id, not the address: cron mails this output and keeps it in logs.
-            f"compte {block.candidate_id} : {block.block_code} expire le {block.expires_on} "
-            f"(rappel {threshold})"
+            f"compte {block.candidate_id} : {block.block_code} valable jusqu'au "
+            f"{block.valid_until} (rappel {threshold})"
         )
     click.echo(f"{len(sent)} rappel(s) envoyé(s).")
+    for label, idle in (
+        ("brouillon inactif", send_draft_reminders(day)),
+        ("livret 2 inactif", send_livret2_reminders(day)),
+    ):
+        for dossier in idle:
+            click.echo(f"compte {dossier.candidate_id} : dossier {dossier.id}, {label}")
+        click.echo(f"{len(idle)} rappel(s) de {label} envoyé(s).")
 
 
 @storage_cli.command("check")
@@ -248,3 +261,28 @@ def restore_command(src: Path) -> None:
     from vae.backup import restore_backup
 
     restore_backup(src)
+
+
+@deadlines_cli.command("run")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Date du jour (AAAA-MM-JJ) ; par défaut, aujourd'hui à Paris.",
+)
+def deadlines_run(today: Any) -> None:
+    """Implicit decisions past the due date, staff digests; idempotent (daily by cron)."""
+    from vae.dossier import lifecycle
+    from vae.review.deadlines import run
+
+    day = today.date() if today else None
+    report = run(day)
+    click.echo(f"Décisions implicites : {len(report.implicit)}")
+    for number in report.implicit:
+        click.echo(f"  {number}")
+    click.echo(f"Récapitulatifs envoyés : {len(report.digests)}")
+    close = getattr(lifecycle, "close_after_proclamation", None)
+    if close is not None:
+        from vae import clock
+
+        click.echo(f"Dossiers clos : {close(day or clock.today())}")

@@ -17,5 +17,12 @@ def today() -> date:
     return now().astimezone(PARIS).date()
 
 
+def paris_time(moment: datetime) -> datetime:
+    """``moment`` in Europe/Paris (a naive datetime is read as UTC, as the database stores it)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(PARIS)
+
+
 def paris_date(moment: datetime) -> date:
-    return moment.astimezone(PARIS).date()
+    return paris_time(moment).date()

@@ -76,7 +76,11 @@ class Defaults:
 
     # Personal data: a closed dossier may be anonymised this many years after its last event.
     RETENTION_YEARS = 5
+    # The livret 2's usual deadline after a recevable decision (explicit or implicit), in months.
+    LIVRET2_DEFAULT_MONTHS = 6
     CPNEFP_EMAIL = "cpnefp@vae.invalid"  # where deletion requests are announced
+    # A proclaimed dossier closes itself this many days after the proclamation.
+    CLOSE_AFTER_DAYS = 90
 
 
 def load_environment(config: Config) -> None:

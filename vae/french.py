@@ -6,6 +6,7 @@ Babel's formatters (locale fr_FR) do the work; « 1er » and the no-break space 
 from __future__ import annotations
 
 import math
+import re
 from datetime import date, datetime
 from decimal import Decimal, localcontext
 
@@ -13,10 +14,31 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from vae import clock
+from vae.rules.expiry import last_valid_day
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"  # CLDR's French group separator, shown here as a no-break space
 LOCALE = "fr_FR"
+
+
+# French typography: a no-break space before « : ; ! ? » (after a word, a figure or a closing
+# sign), inside « », and between a figure and « % ». Only plain spaces are replaced: text already
+# written with &nbsp; or U+00A0 stays as it is.
+_BEFORE_PUNCTUATION = re.compile(r"(?:(?<=[^\s(\[{«])|^) ([:;!?])(?=[\s\"'<)\]»]|$)")
+_AFTER_OPENING = re.compile(r"« ")
+_BEFORE_CLOSING = re.compile(r" »")
+_PERCENT = re.compile(r"(?<=\d) %")
+
+
+def typography(text: str) -> str:
+    """``text`` with French typography's no-break spaces; the one function pages (template text
+    and values), emails and PDFs go through."""
+    if " " not in text:
+        return text
+    text = _BEFORE_PUNCTUATION.sub(NBSP + r"\1", text)
+    text = _AFTER_OPENING.sub("«" + NBSP, text)
+    text = _BEFORE_CLOSING.sub(NBSP + "»", text)
+    return _PERCENT.sub(NBSP + "%", text)
 
 
 def long_date(day: date) -> str:
@@ -39,6 +61,15 @@ def number(value: float, decimals: int) -> str:
         return format_decimal(exact, pattern, locale=LOCALE).replace(NNBSP, NBSP)
 
 
+def number_fr(value: object, decimals: int = 0) -> str:
+    """A figure from anywhere (float, Decimal, the text of a snapshot) in French: the one number
+    filter of templates, « 2 759,03 », « 1 095 »; « — » when it is no number."""
+    try:
+        return number(float(value), decimals)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return "—"
+
+
 def days(value: float) -> str:
     """``1 662`` or ``402,5``: one decimal, shown only when it is not zero."""
     text = number(round(value, 1), 1)
@@ -53,6 +84,16 @@ def unit(value: float, singular: str, plural: str) -> str:
 def day_count(value: float) -> str:
     """« 0 jour », « 1 jour », « 402,5 jours », « 1 662 jours »."""
     return f"{days(value)} {unit(value, 'jour', 'jours')}"
+
+
+def days_left(left: int) -> str:
+    """A legal clock's days left: « 12 jours restants », « 1 jour restant », « dernier jour »,
+    « échéance dépassée »."""
+    if left < 0:
+        return "échéance dépassée"
+    if left == 0:
+        return "dernier jour"
+    return f"{left} jour restant" if left == 1 else f"{number(left, 0)} jours restants"
 
 
 def address_line(*parts: str | None, postcode: str | None = None, city: str | None = None) -> str:
@@ -90,5 +131,19 @@ def datetime_fr(value: datetime | str | None) -> str:
             value = datetime.fromisoformat(value)
         except ValueError:
             return value
-    local = value.astimezone(clock.PARIS)
-    return f"{long_date(local.date())} à {local:%H:%M}"
+    return f"{date_fr(value)} à {time_fr(value)}"
+
+
+def time_fr(value: datetime, *, spaced: bool = False) -> str:
+    """The hour in Europe/Paris, whatever zone ``value`` is in (naive: UTC): « 09:00 », or with
+    ``spaced`` « 9 h 00 » (letters and PDFs). Every time shown to a user goes through here."""
+    local = clock.paris_time(value)
+    if spaced:
+        return f"{local.hour}{NBSP}h{NBSP}{local.minute:02d}"
+    return f"{local:%H:%M}"
+
+
+def valid_until_fr(expires_on: date | None) -> str:
+    """« 27 février 2029 »: the last day a block counts, from its stored expiry (the first day
+    it no longer counts, see vae.rules.expiry); ``""`` when it never expires."""
+    return date_fr(last_valid_day(expires_on))

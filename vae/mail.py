@@ -13,6 +13,8 @@ from pathlib import Path
 
 from flask import current_app, render_template
 
+from vae.french import typography
+
 
 @dataclass(frozen=True)
 class Attachment:
@@ -34,10 +36,10 @@ def build(
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_SENDER"]
     message["To"] = to
-    message["Subject"] = subject
+    message["Subject"] = typography(subject)
     message["Date"] = format_datetime(datetime.now(UTC))
     message["Message-ID"] = make_msgid(domain="vae.invalid")
-    message.set_content(body)
+    message.set_content(typography(body))
     for attachment in attachments:
         maintype, subtype = attachment.mime_type.split("/", 1)
         message.add_attachment(

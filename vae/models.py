@@ -2,6 +2,7 @@
 
 from vae.audit import AuditEntry
 from vae.auth.models import User
+from vae.dossier.inactivity import InactivityReminder
 from vae.dossier.models import Activity, Attachment, Dossier, Training
 from vae.dossier.submissions import DossierCounter, Submission, SwornStatement
 from vae.drafts import PendingDraft
@@ -18,6 +19,7 @@ from vae.jury.models import (
 )
 from vae.livret2.models import Livret2, Livret2Version, Situation
 from vae.referentials.models import Certification, ReferentialVersion
+from vae.review.complements import ComplementItem
 from vae.review.models import Decision, Finding
 
 __all__ = [
@@ -27,12 +29,14 @@ __all__ = [
     "AuditEntry",
     "Certification",
     "CertificationAward",
+    "ComplementItem",
     "ConflictDeclaration",
     "Decision",
     "Dossier",
     "DossierCounter",
     "ExpiryReminder",
     "Finding",
+    "InactivityReminder",
     "Jury",
     "JuryMember",
     "JurySession",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from typing import Any
 
 from flask import Flask, Response, current_app, flash, redirect, render_template, request
@@ -11,6 +12,8 @@ from flask_babel import gettext as _
 from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from jinja2.ext import Extension
+from jinja2.lexer import Token, TokenStream
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.datastructures import MultiDict
@@ -111,8 +114,12 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(DomainError, _refused)
     app.register_error_handler(RateLimitExceeded, _error_page)
     app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.add_extension(FrenchTypography)
+    app.jinja_env.finalize = _typeset
     app.jinja_env.filters["date_fr"] = french.date_fr
     app.jinja_env.filters["datetime_fr"] = french.datetime_fr
+    app.jinja_env.filters["valid_until_fr"] = french.valid_until_fr
+    app.jinja_env.filters["number_fr"] = french.number_fr
     app.jinja_env.globals["address_line"] = french.address_line
     app.jinja_env.globals["Role"] = roles.Role
     login_manager.user_loader(load_user)
@@ -135,6 +142,25 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         # write lock (make load: shorter lock holds, fewer "database is locked").
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+
+class FrenchTypography(Extension):
+    """Template text gets French typography's no-break spaces when templates are compiled
+    (pages and emails alike); values get them as they are written out (``_typeset``)."""
+
+    def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
+        for token in stream:
+            if token.type == "data":
+                token = Token(token.lineno, "data", french.typography(token.value))
+            yield token
+
+
+def _typeset(value: Any) -> Any:
+    """Plain text written by a template: typeset. Markup (form fields, ``|e`` for the values of
+    inputs, which must come back as they were typed) is left alone."""
+    if type(value) is str:
+        return french.typography(value)
+    return value
 
 
 def _security_headers(response: Response) -> Response:

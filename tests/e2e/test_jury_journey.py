@@ -6,16 +6,16 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
 from tests.e2e.conftest import shot
 from tests.e2e.test_staff_journey import sign_in
+from tests.functional.jury_flow import write_situations
 from tests.helpers import make_pdf, pdf_text
 
 PASSWORD = "phrase de passe solide du jury"
-STORY = " ".join(["J'ai instruit la demande de l'adhérent et contrôlé ses garanties."] * 12)
 
 
 def ready_for_jury(app) -> None:
@@ -96,19 +96,7 @@ def ready_for_jury(app) -> None:
             livret2_due=date.today() + relativedelta(months=6),
         )
         book = livret2.open_livret(dossier, candidate)
-        for block in dossier.referential.blocks:
-            livret2.save_situation(
-                dossier,
-                book,
-                None,
-                {
-                    "block_code": block.code,
-                    "activity_code": None,
-                    "title": f"Situation {block.code}",
-                    "context": STORY,
-                    "competencies": [block.competencies[0].code],
-                },
-            )
+        write_situations(dossier, book, [block.code for block in dossier.referential.blocks])
         livret2.submit(dossier, book, candidate)
 
 
@@ -179,7 +167,8 @@ def test_jury_from_composition_to_verified_certificate(browser, live_server) -> 
     candidate.get_by_role("link", name="Voir mes résultats").click()
     from vae.french import long_date
 
-    until = long_date(date.today() + relativedelta(years=5))
+    # The last day the blocks still count: the day before the fifth anniversary.
+    until = long_date(date.today() + relativedelta(years=5) - timedelta(days=1))
     assert candidate.content().count(f"valable jusqu'au {until}") == 3
     shot(candidate, "52-resultats")
     with candidate.expect_download() as download_info:

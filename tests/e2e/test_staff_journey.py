@@ -124,7 +124,11 @@ def test_officer_reviews_asks_complements_then_declares_recevable(browser, live_
 
     # Ask for complements.
     officer.get_by_label("Incomplet : compléments demandés").check()
-    officer.get_by_label(re.compile("^Pièces manquantes")).fill(
+    # Item by item: the officer ticks the activity whose attestation is wrong.
+    item = officer.locator("fieldset.complement-item", has_text="Permanence d'accueil")
+    item.get_by_label("À compléter ou corriger").check()
+    item.get_by_label("autre problème").check()
+    item.get_by_label("Commentaire au candidat").fill(
         "Attestation de l'association signée par deux responsables"
     )
     officer.get_by_role("button", name=re.compile("Enregistrer la décision")).click()

@@ -51,20 +51,31 @@ def livret2_ready(app, candidate, make_user, due: date = date(2027, 5, 24)) -> t
             livret2_due=due,
         )
         livret = l2.open_livret(dossier, officer)
-        for block in dossier.referential.blocks:
-            l2.save_situation(
-                dossier,
-                livret,
-                None,
-                {
-                    "block_code": block.code,
-                    "activity_code": None,
-                    "title": f"Situation {block.code}",
-                    "context": STORY,
-                    "competencies": [block.competencies[0].code],
-                },
-            )
+        write_situations(dossier, livret, [b.code for b in dossier.referential.blocks])
     return dossier_id, officer
+
+
+def write_situations(dossier, livret, block_codes: list[str]) -> list:
+    """One situation per block of ``block_codes``, long enough, citing its first competency;
+    returns them."""
+    from vae.livret2 import operations as l2
+
+    return [
+        l2.save_situation(
+            dossier,
+            livret,
+            None,
+            {
+                "block_code": block.code,
+                "activity_code": None,
+                "title": f"Situation {block.code}",
+                "context": STORY,
+                "competencies": [block.competencies[0].code],
+            },
+        )
+        for block in dossier.referential.blocks
+        if block.code in block_codes
+    ]
 
 
 def member(

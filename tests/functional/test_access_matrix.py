@@ -71,6 +71,7 @@ URLS = {
     "dossier.submission_pdf": ("/dossiers/{dossier}/versions/1.pdf", "dossier"),
     "dossier.decision_letter": ("/dossiers/{dossier}/decisions/{decision}.pdf", "dossier"),
     "dossier.history": ("/dossiers/{dossier}/historique", "dossier"),
+    "dossier.withdraw": ("/dossiers/{dossier}/retirer", "dossier"),
     "review.index": ("/cpnefp/dossiers", "none"),
     "review.export_csv": ("/cpnefp/dossiers/export.csv", "none"),
     "review.export_xlsx": ("/cpnefp/dossiers/export.xlsx", "none"),

@@ -31,7 +31,7 @@ from vae.livret2.models import Livret2, Livret2Version
 from vae.review.models import Decision
 from vae.roles import Role
 
-ALREADY_SUBMITTED = "Ce dossier est déposé : il ne peut plus être modifié."
+ALREADY_SUBMITTED = "Ce dossier est déposé\u00a0: il ne peut plus être modifié."
 OPEN_ELSEWHERE = "déjà un dossier en cours"
 
 
@@ -253,6 +253,7 @@ def test_every_int_route_refuses_numbers_the_database_cannot_hold(app) -> None:
             }
             return adapter.build(rule.endpoint, values)
 
+        method = sorted((rule.methods or {"GET"}) - {"HEAD", "OPTIONS"})[0]
         with pytest.raises(NotFound):
-            adapter.match(path(2**31))
-        assert adapter.match(path(2**31 - 1))[0] == rule.endpoint
+            adapter.match(path(2**31), method=method)
+        assert adapter.match(path(2**31 - 1), method=method)[0] == rule.endpoint

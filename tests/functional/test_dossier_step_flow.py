@@ -62,7 +62,7 @@ def test_a_form_step_keeps_its_french_errors_beside_the_field(candidate) -> None
     dossier_id = start_dossier(candidate)
     response = submit(candidate, url(dossier_id, "identite"), {**IDENTITY, "postcode": "!"})
     assert response.status_code == 200
-    assert "Code postal invalide : par exemple 75011." in text(response)
+    assert "Code postal invalide\u00a0: par exemple 75011." in text(response)
 
 
 def test_no_view_reads_the_posted_form_by_hand() -> None:

@@ -90,8 +90,8 @@ def test_activity_validation_messages(candidate) -> None:
             {"work_time": "percent", "work_time_value": "150"},
             "Le pourcentage doit être compris entre 1 et 100.",
         ),
-        ({"work_time": "hours_per_month", "work_time_value": "200"}, "entre 0 et 151,67"),
-        ({"work_time": "hours_per_week", "work_time_value": "40"}, "entre 0 et 35"),
+        ({"work_time": "hours_per_month", "work_time_value": "209"}, "Plus de 208"),
+        ({"work_time": "hours_per_week", "work_time_value": "49"}, "Plus de 48"),
         (
             {"work_time": "percent", "work_time_value": ""},
             "Indiquez le pourcentage ou le nombre d'heures.",
@@ -99,7 +99,7 @@ def test_activity_validation_messages(candidate) -> None:
         ({"employer_name": ""}, "Indiquez le nom de l'employeur ou de la structure."),
         ({"start_date": "0000-00-00"}, "Date invalide"),
         ({"start_date": ""}, "Indiquez la date de début"),
-        ({"end_date": ""}, "Indiquez la date de fin, ou cochez « Activité en cours »."),
+        ({"end_date": ""}, "Indiquez la date de fin, ou cochez «\u00a0Activité en cours\u00a0»."),
     ]
     for change, message in cases:
         response = add_activity(candidate, dossier_id, {**FULL_TIME_JOB, **change})

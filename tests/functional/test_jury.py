@@ -180,7 +180,7 @@ def test_proclamation_default_and_departure(app, scheduled, candidate) -> None:
         "D5__result": "0",
     }
     html = text(submit(staff, page, data))
-    assert "D4 : indiquez la raison de l'écart" in html
+    assert "D4\u00a0: indiquez la raison de l'écart" in html
     data["D4__reason"] = "Le jury national retient l'expérience de coordination."
     assert submit(staff, page, data).status_code == 302
     with app.app_context():
@@ -188,7 +188,8 @@ def test_proclamation_default_and_departure(app, scheduled, candidate) -> None:
         assert [b.block_code for b in blocks] == ["D1", "D2", "D3", "D4"]
         assert all(b.expires_on == date(2031, 11, 20) for b in blocks)  # 5 years, cqp-spp
     html = text(candidate.get(f"/dossiers/{dossier_id}/resultats"))
-    assert "valable jusqu'au 20 novembre 2031" in html and "il vous reste : D5" in html
+    # Stored: the first day it no longer counts; shown: the last day it counts.
+    assert "valable jusqu'au 19 novembre 2031" in html and "il vous reste\u00a0: D5" in html
     assert "Se former à l'analyse des indicateurs." in html
 
 
@@ -213,7 +214,7 @@ def test_certificates_and_verification(app, scheduled, candidate, logged_in) -> 
     html = text(visitor.get(f"/verifier/{code}"))
     assert "Certificat authentique" in html and "Martin" in html and "D1" in html
     assert "@" not in html.split("<main")[1]  # holder, certification, block, validity: nothing more
-    assert "valable jusqu'au 20 novembre 2031" in html and "valable ;" not in html
+    assert "valable jusqu'au 19 novembre 2031" in html and "valable ;" not in html
     assert "Aucun certificat" in text(visitor.get("/verifier/AAAA-BBBB-CCCC"))
 
 
@@ -284,7 +285,7 @@ def test_staff_dashboard_lists_upcoming_expiries(app, scheduled, monkeypatch) ->
     assert "Aucun." in text(staff.get("/cpnefp/tableau-de-bord"))
     monkeypatch.setattr(vae.clock, "now", lambda: datetime(2031, 7, 1, 9, tzinfo=UTC))
     html = text(staff.get("/cpnefp/tableau-de-bord"))
-    assert "20 novembre 2031" in html and "D3 –" in html
+    assert "19 novembre 2031" in html and "D3 –" in html
 
 
 def test_a_signature_binds_the_grid_the_member_saw(app, declared) -> None:
@@ -299,7 +300,7 @@ def test_a_signature_binds_the_grid_the_member_saw(app, declared) -> None:
     html = text(first.get(response.headers["Location"]))
     assert (
         "La grille a été modifiée depuis l'ouverture de la page (version 1 affichée, "
-        "version 2 enregistrée) ; vérifiez-la avant de signer." in html
+        "version 2 enregistrée)\u00a0; vérifiez-la avant de signer." in html
     )
     assert 'name="sign-grid_version" type="hidden" value="2"' in html  # the current grid
     assert "D1 – " in html and html.index("Bloc non validé") < html.index("D2 – ")
@@ -324,6 +325,6 @@ def test_a_sign_form_without_the_grid_version_signs_nothing(app, declared) -> No
     del form["sign-grid_version"]
     response = sign(client, dossier_id, form)
     html = text(client.get(response.headers["Location"]))
-    assert "La version de la grille manque : rechargez la page." in html
+    assert "La version de la grille manque\u00a0: rechargez la page." in html
     with app.app_context():
         assert db.session.scalar(select(Jury)).signatures == []

@@ -22,7 +22,7 @@ from vae.roles import Role
 LONG = " ".join(["J'ai analysé la demande de l'assuré puis vérifié ses droits."] * 10)
 
 
-def recevable(app, candidate, make_user, certification="cqp-dam", option=None) -> str:
+def recevable(app, candidate, make_user, certification="cqp-dam", option=None, opened=True) -> str:
     dossier_id = complete_dossier(candidate, certification, option)
     assert submit(candidate, url(dossier_id, "recapitulatif"), SWORN).status_code == 302
     officer = make_user(Role.STAFF, email=f"agent-{uuid.uuid4().hex[:6]}@exemple.fr")
@@ -38,6 +38,9 @@ def recevable(app, candidate, make_user, certification="cqp-dam", option=None) -
             lock_version=None,
             livret2_due=date(2027, 5, 24),
         )
+    if opened:  # the candidate presses « Commencer mon livret 2 »
+        page = f"/dossiers/{dossier_id}/livret2/"
+        assert submit(candidate, page + "commencer", {}, page=page).status_code == 302
     return dossier_id
 
 
@@ -76,7 +79,7 @@ def test_overview_shows_deadline_requirement_and_coverage(app, candidate, dam) -
     html = text(candidate.get(l2(dam)))
     assert "24 mai 2027" in html
     assert "Une situation significative par activité" in html
-    assert "Activité A1 : aucune situation décrite" in html
+    assert "Activité A1\u00a0: aucune situation décrite" in html
     with app.app_context():
         dossier = db.session.get(Dossier, uuid.UUID(dam))
         assert dossier.status == DossierStatus.LIVRET2_IN_PROGRESS
@@ -93,7 +96,7 @@ def test_write_situations_until_coverage_is_complete_then_submit(app, candidate,
     assert response.status_code == 302
     html = text(candidate.get(l2(dam)))
     assert "Compétences montrées (2/6)" in html and "C3" in html
-    assert "Activité A2 : aucune situation décrite" in html
+    assert "Activité A2\u00a0: aucune situation décrite" in html
     response = submit(candidate, l2(dam) + "deposer", {}, page=l2(dam))
     assert "ne peut pas encore être déposé" in text(candidate.get(l2(dam)))
     submit(

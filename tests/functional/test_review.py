@@ -18,6 +18,7 @@ from vae.auth.models import User
 from vae.dossier.enums import DossierStatus
 from vae.dossier.models import Dossier
 from vae.extensions import db
+from vae.review.complements import ComplementItem
 from vae.review.models import Decision
 from vae.roles import Role
 
@@ -62,7 +63,7 @@ def test_queue_lists_filters_and_searches(app, submitted, officer) -> None:
     html = text(officer.get("/cpnefp/dossiers"))
     assert "VAE-2026-000001" in html and "Martin Camille" in html
     assert "24 janvier 2027" in html  # two months after 24 November 2026
-    assert "Déposé, en cours d'examen : 1" in html
+    assert "Déposé, en cours d'examen\u00a0: 1" in html
     for query in ("martin", "MARTIN", "camille.martin", "VAE-2026-000001", "mârtin"):
         assert "VAE-2026-000001" in text(officer.get(f"/cpnefp/dossiers?q={query}")), query
     assert "Aucun dossier" in text(officer.get("/cpnefp/dossiers?q=dupont"))
@@ -167,19 +168,25 @@ def test_findings_update_the_assessment(app, submitted, officer) -> None:
         assert "sans rapport" in entry.comment
 
 
-def test_decision_incomplete_then_resubmit_then_recevable(app, candidate, submitted, officer):
+def ask_complements(officer, dossier_id: str, what: str) -> None:
+    """« Incomplet » through the review page, one free item ticked with ``what``."""
     response = post(
         officer,
-        submitted,
+        dossier_id,
         "decision",
         {
             "decision-lock_version": "{lock}",
             "decision-kind": "incomplete",
-            "decision-missing": "Attestation employeur signée\n- Bulletins 2015",
+            "decision-item_free-selected": "y",
+            "decision-item_free-comment": what,
         },
         prefix="decision-",
     )
     assert response.status_code == 302, text(response)[:3000]
+
+
+def test_decision_incomplete_then_resubmit_then_recevable(app, candidate, submitted, officer):
+    ask_complements(officer, submitted, "Attestation employeur signée ; Bulletins 2015")
     with app.app_context():
         dossier = db.session.get(Dossier, uuid.UUID(submitted))
         assert dossier.status == DossierStatus.INCOMPLETE and dossier.decision_due is None
@@ -189,7 +196,18 @@ def test_decision_incomplete_then_resubmit_then_recevable(app, candidate, submit
     assert "Bulletins 2015" in pdf_text(letter)
     html = text(candidate.get(url(submitted, "recapitulatif")))
     assert "Attestation employeur signée" in html and "Télécharger le courrier" in html
-    # The candidate completes and resubmits: version 2, the deadline starts again.
+    # The candidate answers the request and resubmits: version 2, the deadline starts again.
+    with app.app_context():
+        item_id = db.session.scalar(select(ComplementItem.id))
+    summary = candidate.get(url(submitted, "recapitulatif"))
+    answered = candidate.post(
+        url(submitted, f"complements/{item_id}/reponse"),
+        data={
+            f"item-{item_id}-csrf_token": csrf_token(summary.data),
+            f"item-{item_id}-answer": "Jointes.",
+        },
+    )
+    assert answered.status_code == 302
     assert submit(candidate, url(submitted, "recapitulatif"), SWORN).status_code == 302
     with app.app_context():
         dossier = db.session.get(Dossier, uuid.UUID(submitted))
@@ -209,7 +227,7 @@ def test_decision_incomplete_then_resubmit_then_recevable(app, candidate, submit
     html = text(candidate.get(url(submitted, "recapitulatif")))
     assert "Recevable" in html and "24 mai 2027" in html
     history = text(candidate.get(url(submitted, "historique")))
-    assert "Décision de la CPNEFP : recevable." in history
+    assert "Décision de la CPNEFP\u00a0: recevable." in history
     with app.app_context():
         decision = db.session.scalars(select(Decision).order_by(Decision.decided_at)).all()[-1]
     letter = candidate.get(url(submitted, f"decisions/{decision.id}.pdf"), buffered=True)
@@ -287,7 +305,7 @@ def test_concurrent_decisions_second_one_is_told(app, submitted, officer, logged
             "decision-csrf_token": csrf_token(officer.get(review_url(submitted)).data),
             "decision-lock_version": stale_lock,
             "decision-kind": "incomplete",
-            "decision-missing": "Pièce",
+            "decision-item_cv-selected": "y",
         },
     )
     assert response.status_code == 302

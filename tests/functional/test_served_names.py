@@ -56,7 +56,7 @@ def test_a_pdf_html_polyglot_uploaded_as_html_is_served_as_pdf(app, candidate) -
     dossier_id, item, page = _upload(app, candidate, "attestation.html")
     assert item.mime_type == "application/pdf"
     assert item.display_name == "attestation.pdf"
-    assert "attestation.html" not in page and "Pièce ajoutée : attestation.pdf." in page
+    assert "attestation.html" not in page and "Pièce ajoutée\u00a0: attestation.pdf." in page
     for query in ("", "?voir=1"):
         response = candidate.get(url(dossier_id, f"pieces/{item.id}{query}"), buffered=True)
         assert response.status_code == 200
@@ -68,7 +68,7 @@ def test_a_pdf_html_polyglot_uploaded_as_html_is_served_as_pdf(app, candidate) -
 def test_bidi_and_control_characters_are_stripped_from_names(app, candidate) -> None:
     dossier_id, item, page = _upload(app, candidate, "fact\u202eFDP\u2066\u200f\x85.exe")
     assert item.display_name == "factFDP.pdf"
-    assert "Pièce ajoutée : factFDP.pdf." in page
+    assert "Pièce ajoutée\u00a0: factFDP.pdf." in page
     assert "\u202e" not in page and "\u2066" not in page
     served = _served_name(candidate.get(url(dossier_id, f"pieces/{item.id}"), buffered=True))
     assert served == "factFDP.pdf"

@@ -3,6 +3,7 @@ every history line in French."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -55,14 +56,14 @@ def test_livret2_notice_states_the_rule_for_the_candidate(app, candidate, make_u
     dossier_id = recevable(app, candidate, make_user, "cqp-spp", "sante")
     html = text(candidate.get(f"/dossiers/{dossier_id}/livret2/"))
     assert "Décrivez au moins une situation de travail pour chaque domaine" in html
-    assert "« Étude de votre dossier par le jury »" in html
+    assert "«\u00a0Étude de votre dossier par le jury\u00a0»" in html
     assert not INTERNAL.search(html)
     assert "Règle par défaut du produit" not in html
 
 
 def test_start_page_names_the_mention_with_its_article(candidate) -> None:
     html = text(candidate.get("/dossiers/nouveau"))
-    assert "Vous choisirez ensuite la mention : " in html and "lamention" not in html
+    assert "Vous choisirez ensuite la mention\u00a0: " in html and "lamention" not in html
 
 
 def test_staff_history_of_a_submitted_dossier_is_in_french(app, candidate, logged_in) -> None:
@@ -93,3 +94,57 @@ def test_admin_account_history_is_in_french(logged_in) -> None:
     cells = re.findall(r"<td>([^<]*)</td>", history)
     assert "Connexion" in cells
     assert not set(ACTION_LABELS) & set(cells)
+
+
+# A plain space before « : ; ! ? » or inside « », and a decimal point in a figure: what French
+# typography and numbers never have.
+UNTYPESET = re.compile(r"\w [:;!?](\s|$)|« | »|\d \d{3}\b(?!\u00a0)|\b\d+\.\d+\s?(jours?|ans?|h|%)")
+
+
+def _read(html: str) -> str:
+    """The text a person reads on the page: tags and the values typed in forms left out."""
+    import html as entities
+
+    html = re.sub(r"<(script|style|textarea)[^>]*>.*?</\1>", " ", html, flags=re.S)
+    return entities.unescape(re.sub(r"<[^>]+>", "\n", html))
+
+
+def test_journey_pages_emails_and_pdfs_are_typeset_in_french(
+    app, candidate, make_user, logged_in
+) -> None:
+    from tests.helpers import outbox_messages, pdf_text
+
+    dossier_id = recevable(app, candidate, make_user, "cqp-spp", "sante")
+    officer = logged_in(Role.STAFF)
+    pages = {
+        **{
+            step: candidate.get(url(dossier_id, step))
+            for step in ("identite", "experience", "formation", "cv", "pieces", "recapitulatif")
+        },
+        "dossiers": candidate.get("/dossiers/"),
+        "livret2": candidate.get(f"/dossiers/{dossier_id}/livret2/"),
+        "file": officer.get("/cpnefp/dossiers"),
+        "review": officer.get(f"/cpnefp/dossiers/{dossier_id}"),
+        "dashboard": officer.get("/cpnefp/tableau-de-bord"),
+    }
+    found = {}
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+        read = _read(text(response))
+        seen = [read[max(0, m.start() - 30) : m.end() + 10] for m in UNTYPESET.finditer(read)]
+        if seen or INTERNAL.search(_read(text(response))):
+            found[name] = seen
+    for message in outbox_messages(app):
+        body = message.get_body(("plain",)).get_content()
+        for where in (str(message["Subject"]), body):
+            if UNTYPESET.search(where):
+                found[message["Subject"]] = UNTYPESET.findall(where)
+    response = candidate.get(url(dossier_id, "versions/1.pdf"))
+    assert response.status_code == 200
+    pdf = response.data
+    response.close()
+    # pypdf reads a no-break space back as a space: only figures and words are checked there.
+    figures = re.compile(r"\b\d+\.\d+\s?(jours?|ans?|h|%)")
+    if figures.search(pdf_text(pdf)) or INTERNAL.search(pdf_text(pdf)):
+        found["dossier.pdf"] = figures.findall(pdf_text(pdf))
+    assert not found, json.dumps(found, ensure_ascii=False, indent=1)

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from vae.french import typography
 from vae.review import charts
 from vae.review.charts import Chart, bar_chart, column_chart, month_label
 
@@ -125,7 +126,7 @@ def test_svg_is_an_image_labelled_by_its_title_and_description(draw: ChartFuncti
         "Dossiers par statut",
     )
     assert (desc.tag, desc.get("id")) == (f"{NS}desc", "status-desc")
-    assert desc.text == " ".join(chart.description)
+    assert desc.text == typography(" ".join(chart.description))
 
 
 def test_ids_are_unique_when_a_page_shows_several_charts() -> None:
@@ -198,7 +199,7 @@ def test_large_numbers_use_no_break_spaces(draw: ChartFunction) -> None:
     assert chart.description[1] == f"Beaucoup : 1{NBSP}234{NBSP}567 dossiers."
     root = parse(chart)
     assert values_shown(root) == [f"1{NBSP}234{NBSP}567", f"1{NBSP}000"]
-    assert f"Total : 1{NBSP}235{NBSP}567 dossiers" in all_text(root)
+    assert f"Total{NBSP}: 1{NBSP}235{NBSP}567 dossiers" in all_text(root)
 
 
 def test_chart_is_frozen() -> None:
@@ -267,7 +268,7 @@ def test_long_labels_are_truncated_with_the_full_label_in_a_title() -> None:
     root = parse(bar_chart("T", [(long, 1.0), ("Court", 2.0)]))
     truncated, short = by_class(root, "chart-label")
     title = truncated.find(f"{NS}title")
-    assert title is not None and title.text == long
+    assert title is not None and title.text == typography(long)
     shown = shown_text(truncated)
     assert shown.endswith("…") and len(shown) <= 36
     assert long.startswith(shown[:-1])
@@ -277,7 +278,9 @@ def test_long_labels_are_truncated_with_the_full_label_in_a_title() -> None:
 def test_each_item_has_a_tooltip_sentence() -> None:
     root = parse(bar_chart("T", STATUSES))
     tooltips = [item.find(f"{NS}title") for item in by_class(root, "chart-item")]
-    assert [t.text for t in tooltips if t is not None] == bar_chart("T", STATUSES).description[1:]
+    assert [t.text for t in tooltips if t is not None] == [
+        typography(d) for d in bar_chart("T", STATUSES).description[1:]
+    ]
 
 
 # --------------------------------------------------------------------------- column chart

@@ -198,6 +198,10 @@ def test_one_day_activity_on_the_reference_date() -> None:
         ({"hours_per_week": 35}, Fraction(1)),
         ({"hours_per_week": 17.5}, Fraction(1, 2)),
         ({"hours_per_week": 7}, Fraction(1, 5)),
+        ({"hours_per_week": 39}, Fraction(1)),  # above full time: counts as full time
+        ({"hours_per_week": 48}, Fraction(1)),
+        ({"hours_per_month": 169}, Fraction(1)),
+        ({"hours_per_month": 208}, Fraction(1)),
     ],
 )
 def test_the_four_work_time_forms(work_time: dict[str, object], fraction: Fraction) -> None:
@@ -605,8 +609,8 @@ def test_start_after_reference_is_refused() -> None:
         ({"part_time_percent": 101}, "activities[1].part_time_percent", "out of range"),
         ({"part_time_percent": float("nan")}, "activities[1].part_time_percent", "out of range"),
         ({"hours_per_month": 0}, "activities[1].hours_per_month", "out of range"),
-        ({"hours_per_month": 151.68}, "activities[1].hours_per_month", "out of range"),
-        ({"hours_per_week": 35.01}, "activities[1].hours_per_week", "out of range"),
+        ({"hours_per_month": 208.01}, "activities[1].hours_per_month", "out of range"),
+        ({"hours_per_week": 48.01}, "activities[1].hours_per_week", "out of range"),
         ({"hours_per_week": -1}, "activities[1].hours_per_week", "out of range"),
         ({"hours_per_week": float("inf")}, "activities[1].hours_per_week", "out of range"),
         ({"hours_per_week": True}, "activities[1].hours_per_week", "expected a number"),

@@ -260,10 +260,10 @@ def test_integral_float_window_is_accepted() -> None:
         ({"part_time_percent": 150}, "activities[1].part_time_percent: out of range (must be "
                                      "between 1 and 100, got 150)"),
         ({"part_time_percent": 0}, "activities[1].part_time_percent: out of range"),
-        ({"part_time_percent": None, "hours_per_month": 200},
-         "activities[1].hours_per_month: out of range (must be > 0 and <= 151.67, got 200)"),
-        ({"part_time_percent": None, "hours_per_week": 40},
-         "activities[1].hours_per_week: out of range (must be > 0 and <= 35, got 40)"),
+        ({"part_time_percent": None, "hours_per_month": 209},
+         "activities[1].hours_per_month: out of range (must be > 0 and <= 208, got 209)"),
+        ({"part_time_percent": None, "hours_per_week": 48.5},
+         "activities[1].hours_per_week: out of range (must be > 0 and <= 48, got 48.5)"),
         ({"part_time_percent": "50"}, "activities[1].part_time_percent: expected a number, "
                                       "got string"),
         ({"part_time_percent": True}, "activities[1].part_time_percent: expected a number, "

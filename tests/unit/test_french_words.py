@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from vae import french
 from vae.audit_labels import ACTION_LABELS, state_label
@@ -68,3 +71,31 @@ def test_states_read_in_french() -> None:
     assert state_label("unconfirmed") == "Adresse non confirmée"
     assert state_label("2027-05-24") == "24 mai 2027"
     assert state_label("v2") == "v2" and state_label(None) == ""
+
+
+# --- French typography: one function for pages, emails and PDFs ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Délai : 2 mois ; ok ! oui ?", "Délai\u00a0: 2 mois\u00a0; ok\u00a0! oui\u00a0?"),
+        ("« Menu »", "«\u00a0Menu\u00a0»"),
+        ("50 % du temps", "50\u00a0% du temps"),
+        ("https://exemple.fr/?a=1 et a:b", "https://exemple.fr/?a=1 et a:b"),
+        ("</strong> : suite", "</strong>\u00a0: suite"),
+        (" : après une valeur", "\u00a0: après une valeur"),
+        ("déjà\u00a0: fait", "déjà\u00a0: fait"),
+    ],
+)
+def test_typography_puts_no_break_spaces_where_french_wants_them(text, expected) -> None:
+    assert french.typography(text) == expected
+
+
+@given(st.text(alphabet=" :;!?«»%ab1\u00a0<>\n", max_size=40))
+def test_typography_only_turns_spaces_into_no_break_spaces(text: str) -> None:
+    typeset = french.typography(text)
+    assert len(typeset) == len(text)
+    assert typeset.replace("\u00a0", " ") == text.replace("\u00a0", " ")
+    assert french.typography(typeset) == typeset
+    assert not re.search(r"\w [:;!?](\s|$)", typeset)

@@ -392,8 +392,9 @@ def test_block_certificate() -> None:
 
 
 def test_block_certificate_with_an_expiry_date() -> None:
+    # expires_on is the first day it no longer counts: the certificate shows the last valid day.
     _, text = read(block_certificate_pdf(ccp(expires_on="2032-02-01")))
-    assert "Bloc acquis jusqu'au 1er février 2032" in text
+    assert "Bloc acquis jusqu'au 31 janvier 2032" in text
     assert "sans limitation" not in text
 
 

@@ -531,7 +531,8 @@ def test_acquired_blocks_are_listed_but_not_evaluated() -> None:
     ]
     _, text = read(livret2_pdf(data))
     assert "Blocs acquis – non évalués dans ce livret" in text
-    assert f"Bloc B3 — {BLOCKS[2]['title']} Valable jusqu'au 1er mars 2031" in text
+    # expires_on is the first day it no longer counts: the summary shows the day before.
+    assert f"Bloc B3 — {BLOCKS[2]['title']} Valable jusqu'au 28 février 2031" in text
     assert "Bloc B4 — Bloc d'une autre voie Sans date d'expiration" in text
     assert "Couverture des blocs visés" in text
     assert "Bloc B3 — Facilitation" not in text.split("Situations décrites N°")[1]

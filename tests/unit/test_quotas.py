@@ -21,7 +21,7 @@ def test_same_certification_twice_in_a_calendar_year_is_refused() -> None:
     assert breach.rule is QuotaRule.SAME_CERTIFICATION_SAME_YEAR
     assert breach.year == 2026
     assert breach.conflicting == (req("cqp-spp", date(2026, 1, 15)),)
-    assert "15/01/2026" in breach.message
+    assert "15 janvier 2026" in breach.message
     assert "une seule demande par certification" in breach.message
     assert "R6412-3" not in breach.message
 

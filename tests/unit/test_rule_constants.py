@@ -60,9 +60,11 @@ def test_the_dossier_hands_its_decimal_to_the_engine() -> None:
 def test_the_form_bounds_are_the_engine_constants() -> None:
     from forms import dossier
 
-    assert dossier.FULL_TIME_HOURS_PER_MONTH is eligibility.FULL_TIME_HOURS_PER_MONTH
-    assert dossier.FULL_TIME_HOURS_PER_WEEK is eligibility.FULL_TIME_HOURS_PER_WEEK
+    # The form refuses beyond the engine's plausible maximum; full time is the engine's alone.
+    assert dossier.MAX_HOURS_PER_MONTH is eligibility.MAX_HOURS_PER_MONTH
+    assert dossier.MAX_HOURS_PER_WEEK is eligibility.MAX_HOURS_PER_WEEK
     assert Fraction("151.67") == eligibility.FULL_TIME_HOURS_PER_MONTH
+    assert (eligibility.MAX_HOURS_PER_MONTH, eligibility.MAX_HOURS_PER_WEEK) == (208, 48)
 
 
 def test_the_jury_threshold_default_is_the_rule_constant() -> None:

@@ -16,6 +16,7 @@ from vae.dossier.timeline import (
     format_date_long_fr,
     render_timeline,
 )
+from vae.french import typography
 
 NS = "{http://www.w3.org/2000/svg}"
 NBSP = "\u00a0"
@@ -102,7 +103,7 @@ def test_standalone_svg_with_role_title_and_desc() -> None:
         "Frise de vos activités",
     )
     assert (desc.tag, desc.get("id")) == (f"{NS}desc", desc_id)
-    assert desc.text == " ".join(timeline.description)
+    assert desc.text == typography(" ".join(timeline.description))
 
 
 def test_id_prefix_keeps_ids_unique_and_is_validated() -> None:
@@ -153,7 +154,7 @@ def test_hostile_labels_are_escaped() -> None:
     texts = [t.text for t in titles if t is not None]
     assert texts[0] is not None and texts[0].startswith("<script>alert(1)</script> — ")
     assert texts[1] is not None and texts[1].startswith("Dupont & Fils — ")
-    assert texts[2] is not None and texts[2].startswith('L\'« agence » "centrale" — ')
+    assert texts[2] is not None and texts[2].startswith('L\'«\u00a0agence\u00a0» "centrale" — ')
     assert texts[4] is not None and texts[4].startswith("nul[31m bad chars — ")
     assert "« <script>alert(1)</script> »" in timeline.description[1]
 
@@ -301,7 +302,7 @@ def test_gauge_shows_relevant_days_against_required_with_a_threshold() -> None:
     root = parse(render(WORKED_EXAMPLE))
     texts = [all_text(t) for t in root.iter(f"{NS}text")]
     assert f"1{NBSP}662 jours sur 1{NBSP}095 requis — condition remplie" in texts
-    assert f"seuil : 1{NBSP}095 jours" in texts
+    assert f"seuil{NBSP}: 1{NBSP}095 jours" in texts
     assert len(by_class(root, "tl-threshold")) == 1
     (value,) = by_class(root, "tl-gauge-value")
     assert value.get("fill") == tl.GAUGE_OK

@@ -14,10 +14,10 @@ from xml.sax.saxutils import escape
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 
 from vae import clock
-from vae.documents.pdf import ACCENT, CONTENT_WIDTH, MUTED, Fonts, fonts
+from vae.documents.pdf import ACCENT, CONTENT_WIDTH, MUTED, Fonts, Paragraph, fonts
 from vae.documents.text import as_dict, clean_text, quoted, safe_markup, short_line
 from vae.french import NBSP, long_date
 
@@ -157,6 +157,9 @@ def certification_line(letter: dict[str, Any]) -> str:
     text = quoted(f"<b>{title}</b>") if title else ""
     if option:
         text += f" ({label} {option})" if text else f"{label} {option}"
+    request_scope = safe_markup(short_line(cert.get("scope"), 400))
+    if text and request_scope:
+        text += f" — {request_scope}"  # R6412-3: « demande portant sur les blocs … »
     return text
 
 

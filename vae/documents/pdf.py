@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from reportlab import platypus
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
@@ -24,13 +25,24 @@ from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
-    Paragraph,
     SimpleDocTemplate,
     Table,
     TableStyle,
 )
 
 from vae.documents.text import clean_text, one_line, safe_markup
+from vae.french import typography
+
+
+class Paragraph(platypus.Paragraph):
+    """reportlab's paragraph with French typography (``vae.french.typography``), the same as
+    pages and emails: every paragraph of every document is built from this one."""
+
+    def __init__(self, text: Any, style: Any = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(
+            typography(text) if isinstance(text, str) else text, style, *args, **kwargs
+        )
+
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 PDF_AUTHOR = "Plateforme VAE des certifications de branche"

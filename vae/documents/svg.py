@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from html import escape
 
+from vae.french import typography
+
 FONT = "system-ui, -apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif"
 WIDTH = 800  # every picture is drawn in an 800-wide viewBox
 
@@ -64,11 +66,12 @@ def svg_attrs(attrs: dict[str, object]) -> str:
 
 
 def el(tag: str, content: str | None = None, /, **attrs: object) -> str:
-    """An element; ``font_size=`` is written ``font-size``, ``class_=`` is ``class``."""
+    """An element; ``font_size=`` is written ``font-size``, ``class_=`` is ``class``. Its text
+    gets French typography's no-break spaces, as pages and PDFs do."""
     attributes = svg_attrs({k.rstrip("_").replace("_", "-"): v for k, v in attrs.items()})
     if content is None:
         return f"<{tag}{attributes}/>"
-    return f"<{tag}{attributes}>{content}</{tag}>"
+    return f"<{tag}{attributes}>{typography(content)}</{tag}>"
 
 
 def svg_text(x: float, y: float, text: str, **attrs: object) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from vae.french import NBSP
+from vae.french import NBSP, time_fr, valid_until_fr
 from vae.french import long_date as french_long_date
 from vae.french import number as french_number
 
@@ -154,9 +154,16 @@ def date_text(value: object) -> str:
     return french_long_date(parsed) if parsed else one_line(value)
 
 
+def valid_until_text(expires_on: object) -> str:
+    """A block's last valid day in long form from its stored expiry (the first day it no longer
+    counts), the raw text when unparsable, ``""`` when absent (never expires)."""
+    parsed = parse_date(expires_on)
+    return valid_until_fr(parsed) if parsed else one_line(expires_on)
+
+
 def moment_text(value: object) -> str:
     """« 24 mai 2027 à 14 h 05 » in Paris time, the raw text when unparsable."""
     moment = parse_datetime(value)
     if moment is None:
         return one_line(value)
-    return f"{french_long_date(moment.date())} à {moment.hour}{NBSP}h{NBSP}{moment.minute:02d}"
+    return f"{french_long_date(moment.date())} à {time_fr(moment, spaced=True)}"

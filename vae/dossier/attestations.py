@@ -16,12 +16,13 @@ from datetime import date
 from xml.sax.saxutils import escape
 
 from reportlab.lib.units import cm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Spacer, TableStyle
 
 from vae.documents.pdf import (
     BLANK,
     CONTENT_WIDTH,
     SHORT_BLANK,
+    Paragraph,
     Styles,
     build_pdf,
     filled,

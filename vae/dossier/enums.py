@@ -49,11 +49,12 @@ _S = DossierStatus
 # The dossier's life (DOMAIN.md): which status may follow which. Withdrawal is possible before
 # the jury.
 NEXT_STATUSES: dict[DossierStatus, frozenset[DossierStatus]] = {
-    _S.DRAFT: frozenset({_S.SUBMITTED, _S.WITHDRAWN}),
+    _S.DRAFT: frozenset({_S.SUBMITTED}),  # a draft is discarded (deleted), not withdrawn
     _S.SUBMITTED: frozenset({_S.INCOMPLETE, _S.RECEVABLE, _S.NON_RECEVABLE, _S.WITHDRAWN}),
     _S.INCOMPLETE: frozenset({_S.SUBMITTED, _S.WITHDRAWN}),
-    _S.RECEVABLE: frozenset({_S.LIVRET2_IN_PROGRESS, _S.WITHDRAWN}),
-    _S.LIVRET2_IN_PROGRESS: frozenset({_S.LIVRET2_SUBMITTED, _S.WITHDRAWN}),
+    # → submitted: an admin withdraws the implicit acceptance (vae.review.deadlines only).
+    _S.RECEVABLE: frozenset({_S.LIVRET2_IN_PROGRESS, _S.WITHDRAWN, _S.SUBMITTED}),
+    _S.LIVRET2_IN_PROGRESS: frozenset({_S.LIVRET2_SUBMITTED, _S.WITHDRAWN, _S.SUBMITTED}),
     _S.LIVRET2_SUBMITTED: frozenset({_S.LIVRET2_IN_PROGRESS, _S.JURY_SCHEDULED, _S.WITHDRAWN}),
     _S.JURY_SCHEDULED: frozenset({_S.JURY_SIGNED}),
     _S.JURY_SIGNED: frozenset({_S.PROCLAIMED}),
@@ -62,6 +63,10 @@ NEXT_STATUSES: dict[DossierStatus, frozenset[DossierStatus]] = {
     _S.CLOSED: frozenset(),
     _S.WITHDRAWN: frozenset(),
 }
+# Withdrawal and « Reprendre » (vae.dossier.lifecycle): before the jury is scheduled the
+# candidate may withdraw; a withdrawn or non-recevable dossier may be copied into a new draft.
+WITHDRAWABLE = frozenset(s for s, nexts in NEXT_STATUSES.items() if _S.WITHDRAWN in nexts)
+RESUMABLE = frozenset({_S.WITHDRAWN, _S.NON_RECEVABLE})
 # The phases the pages ask about (Dossier.livret2_open, .jury_phase, …).
 LIVRET2_OPEN = frozenset({_S.RECEVABLE, _S.LIVRET2_IN_PROGRESS, _S.LIVRET2_SUBMITTED})
 LIVRET2_TO_WRITE = frozenset({_S.RECEVABLE, _S.LIVRET2_IN_PROGRESS})

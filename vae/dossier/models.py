@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -22,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from vae.dbtypes import UTCDateTime, new_uuid, portable_enum, searchable, utcnow
+from vae.dossier.decision_clock import DecisionClock
 from vae.dossier.enums import (
     EDITABLE_STATUSES,
     ENDED_STATUSES,
@@ -37,10 +39,12 @@ from vae.dossier.enums import (
     DossierStatus,
     WorkTime,
 )
+from vae.dossier.lifecycle_questions import LifecycleQuestions
 from vae.dossier.submissions import Submission
 from vae.extensions import db
 from vae.provided import Provided
 from vae.roles import Role
+from vae.rules.eligibility import over_full_time_note
 
 STAFF_ROLES = (Role.STAFF, Role.ADMIN)
 # Whether a jury account sits on the dossier's jury and declared no conflict: the jury provides
@@ -48,7 +52,7 @@ STAFF_ROLES = (Role.STAFF, Role.ADMIN)
 jury_cleared: Provided[[Any, Dossier], bool] = Provided("a jury member's clearance")
 
 
-class Dossier(db.Model):
+class Dossier(LifecycleQuestions, DecisionClock, db.Model):
     __tablename__ = "dossiers"
     __table_args__ = (
         Index("ix_dossiers_candidate_created", "candidate_id", "created_at"),
@@ -93,6 +97,8 @@ class Dossier(db.Model):
     certification_id: Mapped[int] = mapped_column(ForeignKey("certifications.id"), index=True)
     referential_version_id: Mapped[int] = mapped_column(ForeignKey("referential_versions.id"))
     option_code: Mapped[str | None] = mapped_column(String(40))
+    # R6412-3: the block codes a block-only request aims at; None = the whole certification.
+    requested_blocks: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
     status: Mapped[DossierStatus] = mapped_column(
         portable_enum(DossierStatus, "dossier_status"), default=DossierStatus.DRAFT, index=True
     )
@@ -160,6 +166,11 @@ class Dossier(db.Model):
     def option(self) -> Any:
         return next((o for o in self.referential.options if o.code == self.option_code), None)
 
+    @property
+    def blocks_only(self) -> bool:
+        """A request aimed at some blocks only (R6412-3), exempt from the quotas."""
+        return self.requested_blocks is not None
+
     def is_owned_by(self, user: Any) -> bool:
         return bool(user and user.is_authenticated and self.candidate_id == user.id)
 
@@ -176,10 +187,10 @@ class Dossier(db.Model):
         return user.role in STAFF_ROLES
 
     def can_decide(self, user: Any) -> bool:
-        """Staff may record findings and the recevabilité decision while it is under review."""
-        return (
-            self.under_review and bool(user and user.is_authenticated) and user.role in STAFF_ROLES
-        )
+        """Staff may record findings and the recevabilité decision while it is under review
+        and the two months are not over (then the implicit acceptance stands)."""
+        staff = bool(user and user.is_authenticated) and user.role in STAFF_ROLES
+        return self.under_review and not self.implicitly_accepted and staff
 
     @property
     def under_review(self) -> bool:
@@ -296,6 +307,10 @@ class Activity(db.Model):
     def work_time_label(self) -> str:
         value = self.work_time_value
         shown = f"{value.normalize():f}".replace(".", ",") if value is not None else ""
+        note = over_full_time_note(self.work_time.value, value)
+        if note:  # 39 h a week is common: it counts as full time, and the candidate is told
+            unit = "mois" if self.work_time == WorkTime.HOURS_PER_MONTH else "semaine"
+            return f"{shown} h par {unit} ({note})"
         return {
             WorkTime.FULL_TIME: "Temps plein",
             WorkTime.PERCENT: f"Temps partiel : {shown} % d'un temps plein",

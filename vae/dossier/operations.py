@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from vae import audit, clock, storage
 from vae.dbtypes import commit_or
+from vae.dossier import scope
 from vae.dossier.enums import OPEN_STATUSES, AttachmentKind, DossierStatus
 from vae.dossier.models import Activity, Attachment, Dossier, Training
 from vae.dossier.quotas import quota_breach
@@ -45,7 +46,8 @@ def upload_folder() -> Path:
 # --- creation and content -------------------------------------------------------------------
 
 
-def start(candidate: Any, certification_code: str) -> Dossier:
+def start(candidate: Any, certification_code: str, *, blocks_only: bool = False) -> Dossier:
+    """A new draft; a block-only request (blocks ticked at the next step) skips the quotas."""
     version = db.session.scalar(
         select(ReferentialVersion)
         .join(Certification, Certification.current_version_id == ReferentialVersion.id)
@@ -56,7 +58,7 @@ def start(candidate: Any, certification_code: str) -> Dossier:
     candidate_id, certification_id = candidate.id, version.certification_id
     if _open_dossier(candidate_id, certification_id) is not None:
         raise DossierError(ALREADY_OPEN)
-    breach = quota_breach(candidate_id, certification_code, None)
+    breach = quota_breach(candidate_id, certification_code, None, blocks_only=blocks_only)
     if breach is not None:
         raise DossierError(breach.message)
     dossier = Dossier(
@@ -66,6 +68,7 @@ def start(candidate: Any, certification_code: str) -> Dossier:
         last_name=candidate.last_name,
         first_name=candidate.first_name,
         email=candidate.email,
+        requested_blocks=[] if blocks_only else None,
     )
     try:
         db.session.add(dossier)
@@ -115,13 +118,25 @@ def _save(dossier: Dossier, action: str, comment: str | None = None) -> None:
     )
 
 
-def set_option(dossier: Dossier, option_code: str | None) -> None:
+def set_option(
+    dossier: Dossier, option_code: str | None, requested: list[str] | bool | None = False
+) -> None:
+    """The option (or mention) and, unless ``requested`` is False (kept as it is), what the
+    request aims at: None for the whole certification, else the block codes (R6412-3)."""
     ensure_editable(dossier)
     codes = {o.code for o in dossier.referential.options}
     if codes and option_code not in codes:
         raise DossierError("Choisissez une des possibilités proposées.")
     dossier.option_code = option_code if codes else None
-    _save(dossier, "option_chosen", option_code)
+    if requested is not False:
+        problems = scope.scope_errors(dossier.referential, dossier.option_code, requested or [])
+        if requested is not None and problems:
+            raise DossierError(problems[0])
+        dossier.requested_blocks = (
+            None if requested is None else scope.ordered(dossier.referential, requested)
+        )
+    text = scope.dossier_scope_text(dossier)
+    _save(dossier, "option_chosen", " ; ".join(t for t in (option_code, text) if t) or None)
 
 
 def save_identity(dossier: Dossier, data: Mapping[str, Any]) -> None:

@@ -15,10 +15,11 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib.units import cm
-from reportlab.platypus import Flowable, Paragraph, TableStyle
+from reportlab.platypus import Flowable, TableStyle
 
 from vae.documents.pdf import (
     CONTENT_WIDTH,
+    Paragraph,
     Styles,
     build_pdf,
     filled,
@@ -40,7 +41,7 @@ from vae.documents.text import (
     to_number,
 )
 from vae.dossier.pdf_experience import activity_heading, eligibility_section, experience_section
-from vae.french import NBSP
+from vae.french import NBSP, capitalised
 from vae.french import number as french_number
 
 
@@ -76,6 +77,10 @@ def _certification_section(snapshot: dict[str, Any], st: Styles) -> list[Flowabl
         )
     else:
         pairs.append(("Option ou mention", "Sans objet"))
+    scope_text = one_line(cert.get("scope"))
+    pairs.append(
+        ("Demande", escape(capitalised(scope_text)) if scope_text else "Toute la certification")
+    )
     if cert.get("referential_version") is not None:
         pairs.append(("Version du référentiel", safe_markup(cert.get("referential_version"))))
     return [*section_heading("2. Certification visée", st.h1), key_values(pairs, st)]

@@ -8,9 +8,10 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib.units import cm
-from reportlab.platypus import Flowable, Paragraph, Spacer
+from reportlab.platypus import Flowable, Spacer
 
 from vae.documents.pdf import (
+    Paragraph,
     Styles,
     grid_table,
     key_values,

@@ -269,6 +269,9 @@ HISTORY_SENTENCES = {
     "submitted": "Dossier déposé ({comment}).",
     "assigned": "Dossier pris en charge par un chargé de mission de la CPNEFP.",
     "decided": "Décision de la CPNEFP : {to}.",
+    "decided_implicitly": "Décision implicite d'acceptation : sans réponse dans les deux mois, "
+    "le dossier est recevable.",
+    "implicit_withdrawn": "Retrait de la décision implicite ; dossier de nouveau en examen.",
     "livret2_submitted": "Livret 2 déposé ({comment}).",
     "livret2_returned": "Livret 2 renvoyé pour être complété.",
     "jury_composed": "Jury composé ; convocation envoyée.",

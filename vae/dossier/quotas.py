@@ -23,7 +23,7 @@ def earlier_requests(candidate_id: uuid.UUID, exclude: uuid.UUID | None) -> list
         .subquery()
     )
     stmt = (
-        select(Certification.code, first.c.first_at)
+        select(Certification.code, first.c.first_at, Dossier.requested_blocks)
         .join(Dossier, Dossier.certification_id == Certification.id)
         .join(first, first.c.dossier_id == Dossier.id)
         .where(Dossier.candidate_id == candidate_id)
@@ -31,8 +31,10 @@ def earlier_requests(candidate_id: uuid.UUID, exclude: uuid.UUID | None) -> list
     if exclude is not None:
         stmt = stmt.where(Dossier.id != exclude)
     return [
-        SubmittedRequest(certification=code, submitted_on=clock.paris_date(at))
-        for code, at in db.session.execute(stmt)
+        SubmittedRequest(
+            certification=code, submitted_on=clock.paris_date(at), blocks_only=blocks is not None
+        )
+        for code, at, blocks in db.session.execute(stmt)
     ]
 
 
@@ -41,7 +43,13 @@ def quota_breach(
     certification_code: str,
     dossier_id: uuid.UUID | None,
     on: date | None = None,
+    *,
+    blocks_only: bool = False,
 ) -> QuotaBreach | None:
+    """The limit a new request would break; none for a block-only request (R6412-3)."""
     return check_quota(
-        earlier_requests(candidate_id, dossier_id), certification_code, on or clock.today()
+        earlier_requests(candidate_id, dossier_id),
+        certification_code,
+        on or clock.today(),
+        blocks_only=blocks_only,
     )

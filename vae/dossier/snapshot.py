@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, TypedDict, cast
 
+from vae.dossier import scope
 from vae.dossier.models import Attachment, Dossier
 from vae.rules.eligibility import Assessment
 from vae.rules.identity import IDENTITY_FIELDS
@@ -52,6 +53,8 @@ class CertificationSnapshot(TypedDict):
     title: str
     referential_version: int
     option: OptionSnapshot | None
+    requested_blocks: list[str] | None  # R6412-3: None for the whole certification
+    scope: str  # « demande portant sur les blocs … », empty for the whole certification
 
 
 class IdentitySnapshot(TypedDict):
@@ -194,6 +197,10 @@ def build(
             }
             if option
             else None,
+            "requested_blocks": list(dossier.requested_blocks)
+            if dossier.requested_blocks is not None
+            else None,
+            "scope": scope.dossier_scope_text(dossier),
         },
         "identity": cast(
             IdentitySnapshot, {name: getattr(dossier, name) for name in IDENTITY_FIELDS}

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from forms.admin import ConfirmForm
 from forms.dossier import StartForm, submit_form
-from vae.dossier import decisions, operations, presenters, steps, submit
+from vae.dossier import decisions, operations, presenters, scope, steps, submit
 from vae.dossier.assessment import assess_dossier
 from vae.dossier.models import Dossier
 from vae.dossier.pages import (
@@ -60,7 +60,9 @@ def start() -> Any:
     form = StartForm(versions)
     if form.validate_on_submit():
         try:
-            dossier = operations.start(current_user, form.certification.data)
+            dossier = operations.start(
+                current_user, form.certification.data, blocks_only=form.blocks_only
+            )
         except operations.OpenDossierExists as exc:  # a simultaneous request created it
             flash(str(exc), "info")
             return redirect(steps.CERTIFICATION.url(exc.dossier_id))
@@ -186,7 +188,13 @@ def step_summary(dossier_id: uuid.UUID) -> Any:
         problems=steps.blocking_problems(dossier),
         submissions=submissions,
         decisions=decisions.decisions_of(dossier),
-        quota=quota_breach(dossier.candidate_id, dossier.certification.code, dossier.id)
+        scope_line=scope.dossier_scope_text(dossier),
+        quota=quota_breach(
+            dossier.candidate_id,
+            dossier.certification.code,
+            dossier.id,
+            blocks_only=dossier.blocks_only,
+        )
         if dossier.submission_count == 0
         else None,
     )

@@ -13,8 +13,9 @@ from typing import Any
 from flask import url_for
 from flask_wtf import FlaskForm
 
-from forms.dossier import CvForm, EducationForm, IdentityForm, OptionForm
-from vae.dossier import operations
+from forms.dossier import CvForm, EducationForm, IdentityForm
+from forms.dossier_scope import ScopeOptionForm
+from vae.dossier import operations, scope
 from vae.dossier.enums import PROOF_KINDS
 from vae.dossier.models import Dossier
 from vae.rules.identity import IDENTITY_FIELDS, missing_identity
@@ -74,11 +75,14 @@ class StepState:
 
 
 def _certification(dossier: Dossier) -> list[str]:
+    problems = []
     if dossier.referential.options and dossier.option is None:
         label = dossier.referential.option_label
         article = "la " if label == "mention" else "l’"
-        return [f"Choisissez {article}{label} visée."]
-    return []
+        problems.append(f"Choisissez {article}{label} visée.")
+    if dossier.requested_blocks == []:
+        problems.append(f"Cochez au moins un {dossier.referential.block_label} demandé.")
+    return problems
 
 
 def _identity(dossier: Dossier) -> list[str]:
@@ -118,7 +122,19 @@ def _summary(dossier: Dossier) -> list[str]:
 
 
 def _option_form(form: type[FlaskForm], dossier: Dossier) -> FlaskForm:
-    return form(dossier.referential, data={"option": dossier.option_code})
+    data = {
+        "option": dossier.option_code,
+        "scope": scope.BLOCKS if dossier.blocks_only else scope.WHOLE,
+        "blocks": scope.default_codes(dossier),
+    }
+    form = form(dossier.referential, data=data)
+    form.block_choices = scope.choices(dossier)
+    return form
+
+
+def _save_option(dossier: Dossier, form: Any) -> None:
+    requested = (form.blocks.data or []) if form.blocks_only else None
+    operations.set_option(dossier, form.option.data, requested)
 
 
 def _save_identity(dossier: Dossier, form: Any) -> None:
@@ -135,9 +151,9 @@ CERTIFICATION = FormStep(
     "certification",
     "Certification visée",
     _certification,
-    form=OptionForm,
+    form=ScopeOptionForm,
     template="dossier/step_certification.html",
-    save=lambda dossier, form: operations.set_option(dossier, form.option.data),
+    save=_save_option,
     build=_option_form,
 )
 IDENTITY = FormStep(

@@ -10,6 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from vae import clock, mail, storage
 from vae.dbtypes import locked
+from vae.dossier import checklist
 from vae.dossier import snapshot as snapshots
 from vae.dossier.assessment import assess_dossier
 from vae.dossier.enums import DossierStatus
@@ -19,6 +20,7 @@ from vae.dossier.quotas import quota_breach
 from vae.dossier.steps import blocking_problems
 from vae.dossier.submissions import DossierCounter, Submission, SwornStatement
 from vae.extensions import db
+from vae.french import NBSP
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,12 @@ def submit(dossier: Dossier, accepted: Mapping[str, bool]) -> Submission:
             raise DossierError(
                 "Le dossier n'est pas complet : " + " ".join(p for _s, p in problems)
             )
+        still_open = checklist.open_items(dossier) if dossier.submission_count else []
+        if still_open:
+            raise DossierError(
+                "Avant de déposer à nouveau, corrigez chaque point demandé par la CPNEFP ou "
+                f"répondez-y{NBSP}: " + " ; ".join(still_open) + "."
+            )
         wording = commitments(dossier.referential.title)
         if not all(accepted.get(c.key) for c in wording):
             raise DossierError("Cochez chacun des engagements de la déclaration sur l'honneur.")
@@ -71,6 +79,7 @@ def submit(dossier: Dossier, accepted: Mapping[str, bool]) -> Submission:
                 dossier.certification.code,
                 dossier.id,
                 clock.paris_date(moment),
+                blocks_only=dossier.blocks_only,
             )
             if breach is not None:
                 raise DossierError(breach.message)
@@ -111,6 +120,7 @@ def submit(dossier: Dossier, accepted: Mapping[str, bool]) -> Submission:
             dossier.submission_count = version
             # The certifier answers within two months of a complete dossier (L6412-2); a
             # resubmission after a request for complements starts the period again.
+            dossier.decision_clock_started_on = clock.paris_date(moment)
             dossier.decision_due = clock.paris_date(moment) + relativedelta(months=2)
             dossier.refresh_search_text()
             db.session.commit()

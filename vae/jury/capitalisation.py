@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 from vae import audit, clock, mail
 from vae.dossier.models import Dossier
 from vae.extensions import db
+from vae.french import date_fr
 from vae.jury.models import AcquiredBlock, CertificationAward, ExpiryReminder
 from vae.livret2 import blocks as livret2_blocks
 from vae.review import stats as review_stats
@@ -55,7 +56,12 @@ def _as_rule(block: AcquiredBlock, code: str) -> expiry.AcquiredBlock:
 
 def capitalisation(dossier: Dossier, on: date) -> expiry.Capitalisation:
     code = dossier.certification.code
-    required = [b.code for b in dossier.referential.required_blocks(dossier.option_code)]
+    referential = dossier.referential
+    if referential.options and dossier.option_code is None:
+        blocks = referential.blocks  # no option chosen yet: every block of the certification
+    else:
+        blocks = referential.required_blocks(dossier.option_code)
+    required = [b.code for b in blocks]
     held = [_as_rule(b, code) for b in holdings(dossier.candidate_id, dossier.certification_id)]
     return expiry.capitalise(held, required, on, certification_code=code)
 
@@ -123,7 +129,7 @@ def send_reminders(today: date) -> list[tuple[AcquiredBlock, str]]:
         db.session.commit()  # marked before sending: a crash never sends twice
         mail.send_template(
             block.candidate.email,
-            f"Votre bloc {block.block_code} expire le {block.expires_on:%d/%m/%Y}",
+            f"Votre bloc {block.block_code} est valable jusqu'au {date_fr(block.valid_until)}",
             "emails/expiry_reminder.txt",
             block=block,
             threshold=reminder.threshold_key,

@@ -34,7 +34,6 @@ from reportlab.platypus import (
     Frame,
     KeepInFrame,
     PageTemplate,
-    Paragraph,
     Spacer,
     Table,
 )
@@ -42,13 +41,21 @@ from reportlab.platypus import (
 from vae.documents.pdf import (
     ACCENT,
     MUTED,
+    Paragraph,
     document_info,
     fit_text,
     fonts,
     grid_table,
     pdf_styles,
 )
-from vae.documents.text import as_dict, as_list, date_text, full_name, short_line
+from vae.documents.text import (
+    as_dict,
+    as_list,
+    date_text,
+    full_name,
+    short_line,
+    valid_until_text,
+)
 from vae.french import NBSP
 
 PAGE = landscape(A4)
@@ -237,7 +244,7 @@ def block_certificate_pdf(data: dict) -> bytes:
     holder = _holder(data)
     code, title = short_line(block.get("code"), 40), short_line(block.get("title"), 300)
     proclaimed = date_text(data.get("proclaimed_on"))
-    expires = date_text(data.get("expires_on"))
+    expires = valid_until_text(data.get("expires_on"))  # stored: the first day it no longer counts
     validity = (
         f"Bloc acquis jusqu'au <b>{escape(expires)}</b>"
         if expires

@@ -6,7 +6,7 @@ from datetime import UTC, timedelta
 from typing import Any
 
 from vae.documents.text import moment_text, parse_datetime, short_line
-from vae.french import NBSP
+from vae.french import time_fr
 
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 DEFAULT_DURATION = 45  # minutes (seed 000: « un entretien en présentiel de 45 mn »)
@@ -20,7 +20,7 @@ def slot_text(value: object, duration: int) -> tuple[str, str] | None:
         return None
     end = (start.astimezone(UTC) + timedelta(minutes=duration)).astimezone(start.tzinfo)
     day = f"{WEEKDAYS[start.weekday()]} {moment_text(start)}"
-    return day, f"{end.hour}{NBSP}h{NBSP}{end.minute:02d}"
+    return day, time_fr(end, spaced=True)
 
 
 def duration_minutes(value: object) -> int:

@@ -27,7 +27,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 import icalendar
-from reportlab.platypus import Flowable, Paragraph, Spacer
+from reportlab.platypus import Flowable, Spacer
 
 from vae import clock
 from vae.documents.letters import (
@@ -38,7 +38,7 @@ from vae.documents.letters import (
     letterhead,
     opening,
 )
-from vae.documents.pdf import CONTENT_WIDTH, build_pdf, key_values, pdf_styles
+from vae.documents.pdf import CONTENT_WIDTH, Paragraph, build_pdf, key_values, pdf_styles
 from vae.documents.text import (
     as_dict,
     clean_text,

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from vae import clock, mail
+from vae.dossier import scope
 from vae.extensions import db
 from vae.jury import capitalisation, operations
 from vae.jury import grid as grids
@@ -40,6 +41,7 @@ def send_convocation(jury: Jury) -> None:
         "certification": {
             "title": dossier.referential.title,
             "option_title": option.title if option else None,
+            "scope": scope.dossier_scope_text(dossier),
         },
         "session": {
             "starts_at": jury.slot_at.isoformat(),
@@ -106,6 +108,7 @@ def minutes(jury: Jury) -> bytes:
             "title": referential.title,
             "option_title": option.title if option else None,
             "block_label": referential.block_label,
+            "scope": scope.dossier_scope_text(dossier),
         },
         "session": {"starts_at": jury.slot_at.isoformat(), "place": jury.session.place},
         "members": [
@@ -219,8 +222,8 @@ def verify(code: str) -> dict[str, Any] | None:
             "certification": block.certification.title,
             "block": f"{block.block_code} – {block.block_title}",
             "proclaimed_on": block.proclaimed_on,
-            "expires_on": block.expires_on,
-            "valid": block.expires_on is None or today < block.expires_on,
+            "valid_until": block.valid_until,
+            "valid": block.counts_on(today),
         }
     award = db.session.scalar(
         select(CertificationAward).where(CertificationAward.verification_code == code)
@@ -231,7 +234,7 @@ def verify(code: str) -> dict[str, Any] | None:
             "certification": award.certification.title,
             "block": None,
             "proclaimed_on": award.awarded_on,
-            "expires_on": None,
+            "valid_until": None,
             "valid": True,
         }
     return None

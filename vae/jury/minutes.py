@@ -13,11 +13,12 @@ from fractions import Fraction
 from typing import Any
 from xml.sax.saxutils import escape
 
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
+from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from vae.documents.letters import bullet, letter_styles
 from vae.documents.pdf import (
     CONTENT_WIDTH,
+    Paragraph,
     build_pdf,
     grid_table,
     key_values,
@@ -33,7 +34,7 @@ from vae.documents.text import (
     safe_markup,
     short_line,
 )
-from vae.french import NBSP
+from vae.french import NBSP, capitalised
 from vae.jury.document_parts import DEFAULT_DURATION, KO_HEX, cert_title, count_or_none, slot_text
 from vae.rules.jury import required_count
 
@@ -166,6 +167,7 @@ def minutes_pdf(data: dict) -> bytes:
     label = label[:1].upper() + label[1:]
     threshold = _threshold(data.get("threshold_percent"))
     option = short_line(cert.get("option_title"), 200)
+    request_scope = short_line(cert.get("scope"), 300)
     number = short_line(data.get("dossier_number"), 80)
     slot = slot_text(session.get("starts_at"), DEFAULT_DURATION)
     blocks = [as_dict(b) for b in as_list(data.get("blocks"))]
@@ -178,6 +180,7 @@ def minutes_pdf(data: dict) -> bytes:
                 ("Candidat", f"<b>{escape(name)}</b>" if name else ""),
                 ("Certification", f"<b>{escape(short_line(cert.get('title'), 300))}</b>"),
                 *[("Option", escape(option))] * bool(option),
+                *[("Demande", escape(capitalised(request_scope)))] * bool(request_scope),
                 ("Entretien", escape(f"le {slot[0]}") if slot else ""),
                 ("Lieu", safe_markup(session.get("place"))),
             ],

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from vae.dbtypes import UTCDateTime, new_uuid, portable_enum, utcnow
 from vae.dossier.enums import DossierStatus
 from vae.extensions import db
+from vae.rules import expiry
 
 
 class MemberKind(enum.StrEnum):
@@ -214,6 +215,15 @@ class AcquiredBlock(db.Model):
 
     candidate = relationship("User")
     certification = relationship("Certification")
+
+    @property
+    def valid_until(self) -> date | None:
+        """The last day the block still counts (« valable jusqu'au »); None: never expires."""
+        return expiry.last_valid_day(self.expires_on)
+
+    def counts_on(self, day: date) -> bool:
+        """Whether the block still counts on ``day`` (from its proclamation on)."""
+        return expiry.counts_on(self.proclaimed_on, self.expires_on, day)
 
 
 class CertificationAward(db.Model):

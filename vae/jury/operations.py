@@ -15,6 +15,7 @@ from vae.dossier.enums import DossierStatus
 from vae.dossier.models import Dossier
 from vae.errors import DomainError
 from vae.extensions import db
+from vae.french import datetime_fr
 from vae.jury import capitalisation
 from vae.jury import grid as grids
 from vae.jury.models import (
@@ -90,7 +91,7 @@ def create_session(
     )
     db.session.add(session)
     db.session.flush()
-    audit.record("jury_session", session.id, "created", comment=f"{starts_at.isoformat()} {place}")
+    audit.record("jury_session", session.id, "created", comment=f"{datetime_fr(starts_at)} {place}")
     db.session.commit()
     return session
 

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 
+from vae.dossier import lifecycle as dossier_lifecycle
 from vae.dossier import models as dossier_models
 from vae.extensions import db
-from vae.jury.models import Jury, JuryMember
+from vae.jury.models import Jury, JuryMember, Proclamation
 
 
 @dataclass(frozen=True)
@@ -52,3 +54,14 @@ def clearance(user: Any, dossier_id: uuid.UUID) -> Clearance:
 @dossier_models.jury_cleared.provide
 def _cleared(user: Any, dossier: dossier_models.Dossier) -> bool:
     return clearance(user, dossier.id).cleared
+
+
+@dossier_lifecycle.proclaimed_on_or_before.provide
+def _proclaimed_on_or_before(day: date) -> list[uuid.UUID]:
+    return list(
+        db.session.scalars(
+            select(Proclamation.dossier_id)
+            .where(Proclamation.proclaimed_on <= day)
+            .order_by(Proclamation.proclaimed_on)
+        )
+    )

@@ -29,6 +29,7 @@ from vae.access import roles_required
 from vae.auth.models import User
 from vae.dossier.models import Dossier
 from vae.extensions import db
+from vae.french import datetime_fr
 from vae.jury import documents_glue, operations
 from vae.jury.models import Jury, JuryMember, JurySession, MemberKind, Proclamation
 from vae.roles import Role
@@ -126,7 +127,7 @@ def compose(dossier_id: uuid.UUID) -> Any:
         )
     )
     form.session.choices = [
-        SelectChoice(str(s.id), f"{s.starts_at:%d/%m/%Y %H:%M} – {s.place or s.video_link}")
+        SelectChoice(str(s.id), f"{datetime_fr(s.starts_at)} – {s.place or s.video_link}")
         for s in sessions_
     ]
     form.certifier.choices = [

@@ -52,13 +52,24 @@ def _load(dossier_id: uuid.UUID, *, edit: bool = False) -> tuple[Dossier, Livret
     dossier = load_dossier(dossier_id, edit=edit)
     livret = db.session.scalar(select(Livret2).where(Livret2.dossier_id == dossier.id))
     if livret is None:
-        if not dossier.is_owned_by(current_user):
+        if not dossier.is_owned_by(current_user) or not dossier.livret2_to_write:
             abort(404)
-        try:
-            livret = operations.open_livret(dossier, current_user)
-        except operations.Livret2Error:
-            abort(404)
+        flash("Commencez d'abord votre livret 2.", "info")
+        abort(redirect(url_for("livret2.overview", dossier_id=dossier.id)))
     return dossier, livret
+
+
+@bp.route("/commencer", methods=["POST"])
+@CANDIDATE
+def start(dossier_id: uuid.UUID) -> Any:
+    """« Commencer mon livret 2 »: the dossier moves to « livret 2 en cours »."""
+    dossier = load_dossier(dossier_id, edit=True)
+    if ConfirmForm().validate_on_submit():
+        try:
+            operations.open_livret(dossier, current_user)
+        except operations.Livret2Error as error:
+            flash(str(error), "error")
+    return redirect(url_for("livret2.overview", dossier_id=dossier.id))
 
 
 @bp.route("/")
@@ -66,10 +77,15 @@ def _load(dossier_id: uuid.UUID, *, edit: bool = False) -> tuple[Dossier, Livret
 def overview(dossier_id: uuid.UUID) -> Any:
     dossier = load_dossier(dossier_id)
     started = db.session.scalar(select(Livret2).where(Livret2.dossier_id == dossier.id))
-    if started is None and not dossier.is_owned_by(current_user):
-        if dossier.livret2_due is None:
+    if started is None:
+        if dossier.livret2_due is None or not dossier.livret2_to_write:
             abort(404)
-        return render_template("livret2/not_started.html", dossier=dossier)
+        return render_template(
+            "livret2/not_started.html",
+            dossier=dossier,
+            owner=dossier.is_owned_by(current_user),
+            form=ConfirmForm(),
+        )
     dossier, livret = _load(dossier_id)
     owner = dossier.is_owned_by(current_user)
     targets_form = TargetsForm(data={"blocks": livret.target_blocks})

@@ -21,19 +21,12 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib.units import cm
-from reportlab.platypus import (
-    CondPageBreak,
-    Flowable,
-    PageBreak,
-    Paragraph,
-    Spacer,
-    Table,
-    TableStyle,
-)
+from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Spacer, Table, TableStyle
 
 from vae.documents.pdf import (
     ACCENT,
     CONTENT_WIDTH,
+    Paragraph,
     build_pdf,
     fonts,
     grid_table,

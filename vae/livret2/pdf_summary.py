@@ -6,17 +6,11 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib.units import cm
-from reportlab.platypus import (
-    CondPageBreak,
-    Flowable,
-    PageBreak,
-    Paragraph,
-    Spacer,
-    TableStyle,
-)
+from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Spacer, TableStyle
 
 from vae.documents.pdf import (
     CONTENT_WIDTH,
+    Paragraph,
     grid_table,
     key_values,
 )
@@ -30,6 +24,7 @@ from vae.documents.text import (
     one_line,
     safe_markup,
     short_line,
+    valid_until_text,
 )
 from vae.french import NBSP, capitalised
 from vae.french import number as french_number
@@ -72,6 +67,9 @@ def cover_pages(
     if option:
         label = capitalised(one_line(cert.get("option_label")) or "option")
         story.append(Paragraph(f"{escape(label)} : {option}", st.kicker))
+    request_scope = one_line(cert.get("scope"))
+    if request_scope:
+        story.append(Paragraph(escape(capitalised(request_scope)), st.kicker))
     number, version = one_line(snapshot.get("number")), one_line(snapshot.get("version"))
     dossier = escape(f"n°{NBSP}{number}") if number else "—"
     if version:
@@ -256,7 +254,7 @@ def _acquired(
     for block in blocks:
         name = f"<b>{escape(capitalised(label))}{NBSP}{escape(short_code(block.get('code')))}</b>"
         title = cell_text(block.get("title"))
-        expires = date_text(block.get("expires_on"))
+        expires = valid_until_text(block.get("expires_on"))  # stored: first day not counting
         validity = f"Valable jusqu'au {escape(expires)}" if expires else "Sans date d'expiration"
         rows.append(
             [

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from vae.dossier import scope
 from vae.dossier.models import Dossier
 from vae.livret2.blocks import acquired_block_codes
 from vae.livret2.models import TEXT_FIELDS, Livret2
@@ -54,6 +55,7 @@ def build(
             "option_label": referential.option_label,
             "option_title": option.title if option else None,
             "block_label": referential.block_label,
+            "scope": scope.dossier_scope_text(dossier),
         },
         "requirement": requirement_text(referential),
         "target_blocks": [

@@ -1,6 +1,7 @@
 """CPNEFP staff: review queue, findings, decisions, exports, dashboard."""
 
 # queries fills, when imported, the slots lower features declare (see vae.provided).
+from vae.review import complements
 from vae.review.queries import decisions_of
 
-__all__ = ["decisions_of"]
+__all__ = ["complements", "decisions_of"]

@@ -15,6 +15,8 @@ from forms.review import (
     DecisionForm,
     FindingForm,
     FindingRefForm,
+    WithdrawImplicitForm,
+    decision_form,
     tri_state,
     tri_state_value,
 )
@@ -26,7 +28,7 @@ from vae.dossier.models import Dossier
 from vae.dossier.snapshot import DossierSnapshot
 from vae.extensions import db
 from vae.referentials.models import Certification
-from vae.review import export, operations, queue, stats
+from vae.review import complements, deadlines, export, operations, queue, stats
 from vae.review.assessment import assess_reviewed, reviewed_activities
 from vae.review.models import Decision, DecisionKind, Finding, latest_findings
 from vae.roles import Role
@@ -174,8 +176,23 @@ def _review_page(dossier: Dossier, **forms: Any) -> str:
         for row in rows
     }
     finding_forms.update(forms.get("finding_forms", {}))
-    decision_form = forms.get("decision_form") or DecisionForm(
-        prefix="decision", data={"lock_version": dossier.lock_version}
+    decision_form = forms.get("decision_form") or decision_form_for(
+        snapshot,
+        formdata=None,
+        data={
+            "lock_version": dossier.lock_version,
+            "livret2_due": deadlines.livret2_default_due(clock.today()),
+        },
+    )
+    last = decisions[-1] if decisions else None
+    withdrawable = (
+        current_user.role == Role.ADMIN
+        and last is not None
+        and last.kind == DecisionKind.IMPLICIT
+        and dossier.status in deadlines.WITHDRAWABLE
+    )
+    withdraw_form = forms.get("withdraw_form") or WithdrawImplicitForm(
+        prefix="withdraw", data={"lock_version": dossier.lock_version}
     )
     return render_template(
         "review/show.html",
@@ -188,7 +205,9 @@ def _review_page(dossier: Dossier, **forms: Any) -> str:
         assign_form=assign_form,
         finding_forms=finding_forms,
         decision_form=decision_form,
+        withdraw_form=withdraw_form if withdrawable else None,
         checklist=_checklist(snapshot, rows),
+        changes=complements.changes_since_previous(dossier),
         attachments={str(a.id): a for a in dossier.attachments},
     )
 
@@ -211,6 +230,11 @@ def _checklist(snapshot: DossierSnapshot, rows: list[Any]) -> list[tuple[str, bo
         ok = row.has_proof and row.proof_valid is not False
         items.append((label, ok))
     return items
+
+
+def decision_form_for(snapshot: DossierSnapshot, **kwargs: Any) -> DecisionForm:
+    """The decision form, with one item per place of the version under review."""
+    return decision_form(complements.targets(dict(snapshot)), prefix="decision", **kwargs)
 
 
 def _conflict(dossier_id: uuid.UUID, error: operations.ReviewError) -> Any:
@@ -264,7 +288,7 @@ def finding(dossier_id: uuid.UUID) -> Any:
 @STAFF
 def decide(dossier_id: uuid.UUID) -> Any:
     dossier = _load(dossier_id)
-    form = DecisionForm(prefix="decision")
+    form = decision_form_for(operations.current_snapshot(dossier))
     if form.validate_on_submit():
         try:
             operations.decide(
@@ -274,7 +298,7 @@ def decide(dossier_id: uuid.UUID) -> Any:
                 lock_version=form.lock_version.data,
                 comment=form.comment.data or "",
                 reason_code=form.reason.data or None,
-                missing=form.missing_items(),
+                items=form.item_specs(),
                 livret2_due=form.livret2_due.data,
             )
         except operations.Conflict as error:
@@ -285,6 +309,26 @@ def decide(dossier_id: uuid.UUID) -> Any:
             flash("Décision enregistrée ; le candidat a reçu le courrier par courriel.", "success")
             return redirect(url_for("review.show", dossier_id=dossier.id))
     return _review_page(dossier, decision_form=form)
+
+
+@bp.route("/dossiers/<uuid:dossier_id>/retrait-decision-implicite", methods=["POST"])
+@roles_required(Role.ADMIN)
+def withdraw_implicit(dossier_id: uuid.UUID) -> Any:
+    dossier = _load(dossier_id)
+    form = WithdrawImplicitForm(prefix="withdraw")
+    if form.validate_on_submit():
+        try:
+            deadlines.withdraw_implicit(
+                dossier, current_user, form.reason.data or "", form.lock_version.data
+            )
+        except operations.Conflict as error:
+            return _conflict(dossier_id, error)
+        except operations.ReviewError as error:
+            form.reason.errors = [*form.reason.errors, str(error)]
+        else:
+            flash("Décision implicite retirée ; le candidat a reçu le courrier.", "success")
+            return redirect(url_for("review.show", dossier_id=dossier.id))
+    return _review_page(dossier, withdraw_form=form)
 
 
 @bp.route("/tableau-de-bord")

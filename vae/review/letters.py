@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 from xml.sax.saxutils import escape
 
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable
 
 from vae.documents.letters import (
     LetterStyles,
@@ -29,13 +29,15 @@ from vae.documents.letters import (
     opening,
     reference_line,
 )
-from vae.documents.pdf import build_pdf
+from vae.documents.pdf import Paragraph, build_pdf
 from vae.documents.text import as_dict, safe_markup, short_line, text_items
 from vae.french import NBSP
 from vae.rules.quotas import LEGAL_BASIS as QUOTA_LEGAL_BASIS
 
-KINDS = ("incomplete", "recevable", "non_recevable")
+KINDS = ("incomplete", "recevable", "non_recevable", "implicit", "implicit_withdrawn")
 KIND_SUBJECTS = {
+    "implicit": "décision implicite d'acceptation",
+    "implicit_withdrawn": "retrait de la décision implicite d'acceptation",
     "recevable": "dossier recevable",
     "non_recevable": "dossier non recevable",
     "incomplete": "dossier incomplet, éléments à compléter",
@@ -231,7 +233,52 @@ def _incomplete(letter: dict[str, Any], st: LetterStyles) -> list[Flowable]:
     return story
 
 
-BODIES = {"recevable": _recevable, "non_recevable": _non_recevable, "incomplete": _incomplete}
+def _implicit(letter: dict[str, Any], st: LetterStyles) -> list[Flowable]:
+    started = escape(letter_date(letter.get("clock_started_on")) or "la réception du dossier")
+    due = escape(letter_date(letter.get("due_on")) or "")
+    story: list[Flowable] = [
+        Paragraph(
+            f"Votre dossier de recevabilité complet a été reçu le {started}. La CPNEFP ne "
+            f"s'est pas prononcée dans le délai de deux mois, échu le {due} : conformément à "
+            "l'article L6412-2 du Code du travail, ce silence vaut <b>décision implicite "
+            "d'acceptation</b>. Votre dossier est donc <b>recevable</b>.",
+            st.body,
+        ),
+    ]
+    return story + _recevable({**letter, "comment": ""}, st)[2:]
+
+
+def _implicit_withdrawn(letter: dict[str, Any], st: LetterStyles) -> list[Flowable]:
+    accepted = escape(letter_date(letter.get("implicit_on")) or "")
+    return [
+        Paragraph(
+            f"Votre dossier avait été déclaré recevable le {accepted} par décision implicite "
+            "d'acceptation (article L6412-2 du Code du travail, silence gardé pendant deux mois).",
+            st.body,
+        ),
+        Paragraph(
+            "Nous vous informons du <b>retrait de cette décision implicite</b>, dans les cas où "
+            "la loi le permet (articles L242-1 et suivants du Code des relations entre le public "
+            "et l'administration).",
+            st.body,
+        ),
+        *_comment({**letter}, "Motif du retrait", st),
+        Paragraph(
+            "Votre dossier est de nouveau en cours d'examen : la CPNEFP vous fera connaître sa "
+            "décision par un nouveau courrier. Vous pouvez former un recours gracieux contre ce "
+            "retrait dans un délai de deux mois à compter de la réception de ce courrier.",
+            st.body,
+        ),
+    ]
+
+
+BODIES = {
+    "recevable": _recevable,
+    "non_recevable": _non_recevable,
+    "incomplete": _incomplete,
+    "implicit": _implicit,
+    "implicit_withdrawn": _implicit_withdrawn,
+}
 
 
 # --------------------------------------------------------------------------- the letter

@@ -7,7 +7,18 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, Uuid
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from vae.dbtypes import UTCDateTime, new_uuid, portable_enum, utcnow
@@ -18,17 +29,28 @@ class DecisionKind(enum.StrEnum):
     INCOMPLETE = "incomplete"
     RECEVABLE = "recevable"
     NON_RECEVABLE = "non_recevable"
+    # The two months ran out without a decision (L6412-2), and its withdrawal by an admin.
+    IMPLICIT = "implicit"
+    IMPLICIT_WITHDRAWN = "implicit_withdrawn"
 
     @property
     def label(self) -> str:
         return DECISION_LABELS[self]
+
+    @property
+    def explicit(self) -> bool:
+        """One of the decisions an officer takes on the form."""
+        return self in EXPLICIT_KINDS
 
 
 DECISION_LABELS = {
     DecisionKind.INCOMPLETE: "Incomplet : compléments demandés",
     DecisionKind.RECEVABLE: "Recevable",
     DecisionKind.NON_RECEVABLE: "Non recevable",
+    DecisionKind.IMPLICIT: "Décision implicite d'acceptation",
+    DecisionKind.IMPLICIT_WITHDRAWN: "Retrait de la décision implicite",
 }
+EXPLICIT_KINDS = (DecisionKind.INCOMPLETE, DecisionKind.RECEVABLE, DecisionKind.NON_RECEVABLE)
 
 # Reasons a dossier is declared non recevable (the officer adds free text).
 NON_RECEVABLE_REASONS = {
@@ -49,6 +71,10 @@ class Decision(db.Model):
             "kind <> 'non_recevable' OR reason_code IS NOT NULL", name="non_recevable_has_reason"
         ),
         CheckConstraint("kind <> 'recevable' OR livret2_due IS NOT NULL", name="recevable_has_due"),
+        # Only the implicit decision is taken by nobody (the system, when the clock runs out).
+        CheckConstraint(
+            "(kind = 'implicit') = (decided_by_id IS NULL)", name="implicit_decided_by_nobody"
+        ),
         Index("ix_dossier_decisions_dossier", "dossier_id", "decided_at"),
     )
 
@@ -62,7 +88,7 @@ class Decision(db.Model):
     comment: Mapped[str] = mapped_column(Text, default="")
     missing: Mapped[list[str]] = mapped_column(JSON, default=list)
     livret2_due: Mapped[date | None] = mapped_column(Date)
-    decided_by_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id"))
+    decided_by_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id"))
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     letter_stored_name: Mapped[str] = mapped_column(String(64))
     letter_sha256: Mapped[str] = mapped_column(String(64))
@@ -103,3 +129,22 @@ def latest_findings(findings: list[Finding]) -> dict[str, Finding]:
     for finding in sorted(findings, key=lambda f: (f.at, f.id)):
         current[finding.activity_ref] = finding
     return current
+
+
+class DeadlineDigest(db.Model):
+    """A dossier listed in the staff's digest before its legal due date: once per threshold
+    (15 and 5 days) and due date, whatever the number of runs of ``deadlines run``."""
+
+    __tablename__ = "deadline_digests"
+    __table_args__ = (
+        UniqueConstraint("dossier_id", "threshold", "due_on"),
+        CheckConstraint("threshold > 0", name="threshold_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("dossiers.id", ondelete="CASCADE")
+    )
+    threshold: Mapped[int] = mapped_column(Integer)
+    due_on: Mapped[date] = mapped_column(Date)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -7,11 +7,14 @@ from typing import Any
 
 from vae import audit, clock, mail, storage
 from vae.dbtypes import commit_or
+from vae.dossier import scope
 from vae.dossier.enums import DossierStatus
 from vae.dossier.models import Dossier
 from vae.dossier.operations import upload_folder
 from vae.errors import DomainError
 from vae.extensions import db
+from vae.french import date_fr
+from vae.review import complements
 from vae.review.models import NON_RECEVABLE_REASONS, Decision, DecisionKind, Finding
 
 DECISION_STATUS = {
@@ -49,6 +52,12 @@ def _under_review(dossier: Dossier) -> None:
     if dossier.status != DossierStatus.SUBMITTED:
         raise ReviewError(
             f"Ce dossier n'est pas en attente de décision (état : {dossier.status.label})."
+        )
+    if dossier.implicitly_accepted:
+        raise ReviewError(
+            f"L'échéance légale du {date_fr(dossier.decision_due)} est passée : la décision "
+            "implicite d'acceptation s'applique (article L6412-2 du Code du travail). Aucune "
+            "décision explicite ne peut plus être enregistrée."
         )
 
 
@@ -126,12 +135,20 @@ def decide(
     reason_code: str | None = None,
     missing: list[str] | None = None,
     livret2_due: date | None = None,
+    items: list[complements.ItemSpec] | None = None,
 ) -> Decision:
-    """Decide on the submitted version, write the letter, notify the candidate."""
+    """Decide on the submitted version, write the letter, notify the candidate.
+
+    « Incomplet » takes ``items`` (vae.review.complements); ``missing``, the free lines of
+    earlier decisions, is still accepted.
+    """
     _expect(dossier, lock_version)
     _under_review(dossier)
+    if not kind.explicit:
+        raise ReviewError("Cette décision n'est pas prise par un chargé de mission.")
     missing = [m for m in (missing or []) if m.strip()]
-    if kind == DecisionKind.INCOMPLETE and not missing:
+    items = list(items or []) if kind == DecisionKind.INCOMPLETE else []
+    if kind == DecisionKind.INCOMPLETE and not missing and not items:
         raise ReviewError("Indiquez au moins une pièce manquante ou à corriger.")
     if kind == DecisionKind.NON_RECEVABLE and reason_code not in NON_RECEVABLE_REASONS:
         raise ReviewError("Choisissez le motif de non-recevabilité.")
@@ -144,9 +161,16 @@ def decide(
         )
     moment = clock.now()
     letter = letter_data(
-        dossier, kind, officer, moment.date(), comment, reason_code, missing, livret2_due
+        dossier,
+        kind,
+        officer,
+        moment.date(),
+        comment,
+        reason_code,
+        missing + complements.spec_lines(items),
+        livret2_due,
     )
-    pdf = _render_letter(letter)
+    pdf = render_letter(letter)
     stored = storage.store_document(pdf, "decision.pdf", upload_folder())
     decision = Decision(
         dossier_id=dossier.id,
@@ -162,24 +186,41 @@ def decide(
         letter_sha256=stored.sha256,
     )
     db.session.add(decision)
-    why = comment or "; ".join(missing) or None
+    db.session.flush()
+    complements.add_items(decision, items)
+    why = comment or "; ".join(missing + complements.spec_lines(items)) or None
     if reason_code:
         why = f"{NON_RECEVABLE_REASONS[reason_code]} : {comment}"
     dossier.move_to(DECISION_STATUS[kind], "decided", comment=why)
     dossier.decided_at = moment
     dossier.decision_due = None
+    dossier.decision_clock_started_on = None  # stopped; a resubmission starts it again
     dossier.livret2_due = decision.livret2_due
     with storage.removed_on_failure(upload_folder(), stored.stored_name):
         _commit()
+    send_decision(
+        dossier,
+        decision,
+        pdf,
+        items=[
+            (item, complements.place_public_url(dossier, item))
+            for item in complements.items_of(decision)
+        ],
+    )
+    return decision
+
+
+def send_decision(dossier: Dossier, decision: Decision, pdf: bytes, **context: Any) -> None:
+    """Email the decision's letter to the candidate's (verified) account address."""
     mail.send_template(
         dossier.candidate.email,
-        f"Dossier {dossier.number} — {kind.label.lower()}",
-        f"emails/decision_{kind.value}.txt",
+        f"Dossier {dossier.number} — {decision.kind.label.lower()}",
+        f"emails/decision_{decision.kind.value}.txt",
         attachments=(mail.Attachment(f"{dossier.number}-decision.pdf", pdf),),
         dossier=dossier,
         decision=decision,
+        **context,
     )
-    return decision
 
 
 def letter_data(
@@ -213,8 +254,9 @@ def letter_data(
             "title": dossier.referential.title,
             "option_label": dossier.referential.option_label,
             "option_title": option.title if option else None,
+            "scope": scope.dossier_scope_text(dossier),
         },
-        "officer_name": officer.full_name,
+        "officer_name": officer.full_name if officer else "",
         "reason_label": NON_RECEVABLE_REASONS.get(reason_code or ""),
         "comment": comment,
         "missing": missing,
@@ -222,7 +264,7 @@ def letter_data(
     }
 
 
-def _render_letter(letter: dict[str, Any]) -> bytes:
+def render_letter(letter: dict[str, Any]) -> bytes:
     from vae.review.letters import decision_letter_pdf
 
     return decision_letter_pdf(letter)

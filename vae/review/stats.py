@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
@@ -17,7 +17,7 @@ from vae.extensions import db
 from vae.provided import Provided
 from vae.referentials.models import Certification
 from vae.review.charts import bar_chart, column_chart, month_label
-from vae.review.models import Decision
+from vae.review.models import Decision, DecisionKind
 
 MONTHS_SHOWN = 12
 EXPIRY_HORIZON_MONTHS = 6
@@ -40,6 +40,7 @@ class Figures:
     due_soon: int
     charts: dict[str, Any]
     expiring: list[Any]
+    implicit_per_month: list[tuple[str, int]] = field(default_factory=list)
 
 
 def compute(today: date | None = None) -> Figures:
@@ -81,6 +82,7 @@ def compute(today: date | None = None) -> Figures:
     for i in range(MONTHS_SHOWN):
         day = first_month + relativedelta(months=i)
         per_month.append((month_label(day.year, day.month), received.get((day.year, day.month), 0)))
+    implicit_per_month = _implicit_per_month(first_month)
     durations = [
         (decided - submitted_at).total_seconds() / 86400
         for decided, submitted_at in db.session.execute(
@@ -117,4 +119,24 @@ def compute(today: date | None = None) -> Figures:
         due_soon=due_soon or 0,
         charts=charts,
         expiring=expiring,
+        implicit_per_month=implicit_per_month,
     )
+
+
+def _implicit_per_month(first_month: date) -> list[tuple[str, int]]:
+    """Implicit acceptances per month over the months shown: one GROUP BY query."""
+    year = extract("year", Decision.decided_at)
+    month = extract("month", Decision.decided_at)
+    counted = {
+        (int(y), int(m)): n
+        for y, m, n in db.session.execute(
+            select(year, month, func.count())
+            .where(
+                Decision.kind == DecisionKind.IMPLICIT,
+                Decision.decided_at >= datetime.combine(first_month, time(0), clock.PARIS),
+            )
+            .group_by(year, month)
+        )
+    }
+    days = [first_month + relativedelta(months=i) for i in range(MONTHS_SHOWN)]
+    return [(month_label(d.year, d.month), counted.get((d.year, d.month), 0)) for d in days]

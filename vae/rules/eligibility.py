@@ -5,7 +5,8 @@ The rules (DOMAIN.md, "Eligibility: the exact computation"):
 * each *counted* activity contributes, for every calendar day of its period (both ends inclusive;
   an open end runs to the reference date, an end after the reference date is cut there), its
   work-time fraction (full time 1, p % → p/100, h hours a month → h/151.67, h hours a week →
-  h/35, capped at 1);
+  h/35, capped at 1: up to 208 h a month or 48 h a week are accepted and count as full time,
+  with a note; beyond is refused as implausible);
 * internships and training (``stage``, ``formation``) never count; volunteering (``benevole``)
   counts only once the association's attestation is provided;
 * concurrent activities add up but a day never counts for more than 1;
@@ -63,6 +64,8 @@ Amount = int | float | Decimal | Fraction
 """A work-time amount; ``Decimal`` (what the forms give) and ``Fraction`` are read exactly."""
 FULL_TIME_HOURS_PER_MONTH = Fraction("151.67")
 FULL_TIME_HOURS_PER_WEEK = Fraction(35)
+MAX_HOURS_PER_MONTH = Fraction(208)  # 48 h a week, the legal maximum: beyond is implausible
+MAX_HOURS_PER_WEEK = Fraction(48)
 DAYS_PER_YEAR = 365
 TOLERANCE_DAYS = Fraction(1, 10**6)
 MIN_DATE = date(1900, 1, 1)
@@ -183,6 +186,7 @@ class ActivityResult:
     in_window: bool
     days_in_window: int
     days_total: int
+    note: str | None = None  # hours above full time: « au-delà de 35 h par semaine, … »
 
 
 @dataclass(frozen=True)
@@ -265,12 +269,32 @@ def _check_bool(value: object, field: str) -> None:
         )
 
 
-# Work-time form → (full-time amount, lowest allowed amount or None for "> 0", French unit).
-_AMOUNTS: dict[str, tuple[Fraction, Fraction | None, str]] = {
-    "part_time_percent": (Fraction(100), Fraction(1), "pourcentage d'un temps plein"),
-    "hours_per_month": (FULL_TIME_HOURS_PER_MONTH, None, "heures par mois"),
-    "hours_per_week": (FULL_TIME_HOURS_PER_WEEK, None, "heures par semaine"),
+# Work-time form → (full-time amount, lowest allowed amount or None for "> 0", highest allowed
+# amount, French unit). Hours above full time (up to the highest) count as full time.
+_AMOUNTS: dict[str, tuple[Fraction, Fraction | None, Fraction, str]] = {
+    "part_time_percent": (
+        Fraction(100),
+        Fraction(1),
+        Fraction(100),
+        "pourcentage d'un temps plein",
+    ),
+    "hours_per_month": (FULL_TIME_HOURS_PER_MONTH, None, MAX_HOURS_PER_MONTH, "heures par mois"),
+    "hours_per_week": (FULL_TIME_HOURS_PER_WEEK, None, MAX_HOURS_PER_WEEK, "heures par semaine"),
 }
+_OVER_FULL_TIME_UNITS = {"hours_per_month": "h par mois", "hours_per_week": "h par semaine"}
+
+
+def over_full_time_note(kind: str, value: Amount | None) -> str | None:
+    """« au-delà de 35 h par semaine, l'activité compte comme un temps plein » when ``value``
+    hours (of work-time form ``kind``) exceed full time; None otherwise."""
+    unit = _OVER_FULL_TIME_UNITS.get(kind)
+    if unit is None or value is None or isinstance(value, bool):
+        return None
+    full = _AMOUNTS[kind][0]
+    if not _exact(value) > full:
+        return None
+    full_text = decimal_text(full).replace(".", ",")
+    return f"au-delà de {full_text}\u00a0{unit}, l'activité compte comme un temps plein"
 
 
 @lru_cache(maxsize=4096)
@@ -281,9 +305,9 @@ def _amount_fraction(kind: str, value: Amount) -> Fraction | None:
     """
     if isinstance(value, float) and not math.isfinite(value):
         return None
-    full, low, _ = _AMOUNTS[kind]
+    full, low, high, _ = _AMOUNTS[kind]
     exact = _exact(value)
-    if exact > full or (exact <= 0 if low is None else exact < low):
+    if exact > high or (exact <= 0 if low is None else exact < low):
         return None
     return min(Fraction(1), exact / full)
 
@@ -303,10 +327,10 @@ def _check_amount(value: object, kind: str, field: str) -> Fraction:
     finite = not isinstance(value, Decimal) or value.is_finite()
     fraction = _amount_fraction(kind, value) if finite else None
     if fraction is None:
-        full_value, low_value, unit_fr = _AMOUNTS[kind]
-        full, low = decimal_text(full_value), None if low_value is None else decimal_text(low_value)
-        bounds = f"> 0 and <= {full}" if low is None else f"between {low} and {full}"
-        bounds_fr = f"supérieur à 0 et au plus {full}" if low is None else f"entre {low} et {full}"
+        _, low_value, high_value, unit_fr = _AMOUNTS[kind]
+        high, low = decimal_text(high_value), None if low_value is None else decimal_text(low_value)
+        bounds = f"> 0 and <= {high}" if low is None else f"between {low} and {high}"
+        bounds_fr = f"supérieur à 0 et au plus {high}" if low is None else f"entre {low} et {high}"
         raise EligibilityInputError(
             field,
             f"out of range (must be {bounds}, got {value})",
@@ -625,6 +649,8 @@ def assess(activities: Sequence[Activity], rule: Rule, reference_date: date) -> 
         days_total = lasts[i] - firsts[i] + 1
         days_in_window = days_total if ws is None else max(0, lasts[i] - max(firsts[i], ws) + 1)
         per_day = units[i] if counted[i] else 0  # int / int below is correctly rounded
+        notes = (over_full_time_note(k, getattr(activity, k)) for k in WORK_TIME_FIELDS[1:])
+        note = next(filter(None, notes), None)
         results.append(
             ActivityResult(
                 counted=counted[i],
@@ -635,9 +661,12 @@ def assess(activities: Sequence[Activity], rule: Rule, reference_date: date) -> 
                 in_window=days_in_window > 0,
                 days_in_window=days_in_window,
                 days_total=days_total,
+                note=note,
             )
         )
         name = _activity_name(i, activity)
+        if note:
+            warnings.append(f"{name} : {note}.")
         if activity.status in ("stage", "formation"):
             warnings.append(
                 f"{name} : stage ou formation préparant un diplôme, ne compte pas dans "

@@ -10,7 +10,8 @@ Input (one JSON object; unknown fields are refused, ``null`` means "absent")::
                      "full_time": true, "relevant": true, "attested": false, "label": "..."}]}
 
 Each activity takes exactly one of ``full_time`` (true), ``part_time_percent`` (1–100),
-``hours_per_month`` (> 0, ≤ 151.67) or ``hours_per_week`` (> 0, ≤ 35); ``relevant`` defaults to
+``hours_per_month`` (> 0, ≤ 208) or ``hours_per_week`` (> 0, ≤ 48) — hours above full time
+(151.67 a month, 35 a week) count as full time, with a ``note``; ``relevant`` defaults to
 true, ``attested`` to false; ``end`` may be null or absent (current activity); ``window_years``
 may be null or absent (whole career).
 
@@ -337,6 +338,7 @@ def assessment_to_dict(assessment: Assessment, certification: str | None = None)
                 "in_window": result.in_window,
                 "fte_days_in_window": _round(result.fte_days_in_window),
                 "fte_days_total": _round(result.fte_days_total),
+                "note": result.note,
             }
             for result in assessment.activities
         ],

@@ -4,13 +4,17 @@ Boundary convention, used everywhere here: ``expires_on`` (= proclamation date +
 calendar arithmetic) is the **first day the block no longer counts**. A block proclaimed on
 2024-03-15 with a 5-year validity is valid from 2024-03-15 through 2029-03-14 inclusive, i.e.
 during exactly five years; on 2029-03-15 it has expired.
+
+What users read (« valable jusqu'au D ») is the **last day it still counts**: always
+:func:`last_valid_day` of ``expires_on`` (2029-03-14 above; proclaimed 2024-02-29 → stored
+2029-02-28, shown 2029-02-27), never the stored date itself.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 from dateutil.relativedelta import relativedelta
@@ -35,6 +39,14 @@ def expiry_date(proclaimed_on: date, validity_years: int | None) -> date | None:
     if validity_years <= 0:
         raise ValueError(f"validity_years must be positive, got {validity_years}")
     return proclaimed_on + relativedelta(years=validity_years)
+
+
+def last_valid_day(expires_on: date | None) -> date | None:
+    """The last day a block still counts (what « valable jusqu'au » shows); None: never expires.
+
+    ``expires_on`` is the first day it no longer counts, so this is the day before.
+    """
+    return None if expires_on is None else expires_on - timedelta(days=1)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -77,9 +89,12 @@ def is_valid_on(block: AcquiredBlock, day: date) -> bool:
     The expiry date itself is the first day it no longer counts (see the module docstring);
     a block does not count before its proclamation either.
     """
-    if day < block.proclaimed_on:
-        return False
-    return block.expires_on is None or day < block.expires_on
+    return counts_on(block.proclaimed_on, block.expires_on, day)
+
+
+def counts_on(proclaimed_on: date, expires_on: date | None, day: date) -> bool:
+    """``proclaimed_on <= day < expires_on`` (``expires_on`` None: no end)."""
+    return proclaimed_on <= day and (expires_on is None or day < expires_on)
 
 
 def _outlasts(a: AcquiredBlock, b: AcquiredBlock) -> bool:

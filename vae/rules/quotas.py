@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from vae.french import long_date
+
 MAX_DISTINCT_CERTIFICATIONS_PER_YEAR = 3
 LEGAL_BASIS = "article R6412-3 du Code du travail"
 
@@ -49,7 +51,8 @@ class QuotaBreach:
 
 
 def _fr(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
+    """« 1er décembre 2026 », as every page writes dates."""
+    return long_date(day)
 
 
 def _blocks_only_note(ignored: tuple[SubmittedRequest, ...]) -> str:
@@ -67,14 +70,21 @@ def _blocks_only_note(ignored: tuple[SubmittedRequest, ...]) -> str:
 
 
 def check_quota(
-    earlier: Iterable[SubmittedRequest], certification: str, submitted_on: date
+    earlier: Iterable[SubmittedRequest],
+    certification: str,
+    submitted_on: date,
+    *,
+    blocks_only: bool = False,
 ) -> QuotaBreach | None:
     """Return the limit that submitting ``certification`` on ``submitted_on`` would break, if any.
 
     ``earlier`` holds the candidate's other *submitted* requests (drafts excluded by the caller).
     Only those of the same calendar year as ``submitted_on`` count, and not those aimed only at
-    competency blocks (R6412-3). The same-certification limit is checked first.
+    competency blocks (R6412-3). The same-certification limit is checked first. A request that is
+    itself aimed only at some blocks (``blocks_only``) breaks no limit.
     """
+    if blocks_only:
+        return None
     year = submitted_on.year
     same_year = sorted(
         (r for r in earlier if r.submitted_on.year == year),
