@@ -4,6 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app vae
 PYTEST_ARGS ?=
+PORT ?= 5000
 
 .PHONY: run test install install-test system-deps lint unit functional functional-postgres e2e bench load clean
 
@@ -32,11 +33,11 @@ instance/config.py:
 	@echo "Clé secrète générée dans instance/config.py"
 
 run: install instance/config.py
-	$(FLASK) db upgrade
-	$(FLASK) referentials load
-	$(FLASK) demo
-	@echo "Service disponible sur http://127.0.0.1:5000"
-	VAE_SESSION_COOKIE_SECURE=false VAE_TRUSTED_HOSTS=localhost $(FLASK) run --host 127.0.0.1 --port 5000
+	@$(FLASK) db upgrade > instance/upgrade.log 2>&1 || { cat instance/upgrade.log; exit 1; }
+	@$(FLASK) referentials load > /dev/null
+	@VAE_PUBLIC_URL=http://127.0.0.1:$(PORT) $(FLASK) demo
+	@VAE_PUBLIC_URL=http://127.0.0.1:$(PORT) VAE_SESSION_COOKIE_SECURE=false VAE_TRUSTED_HOSTS=localhost \
+		$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 system-deps:
 	scripts/system-deps

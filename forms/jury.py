@@ -20,6 +20,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from forms.common import FrenchDateField, MultiCheckboxField, no_control_characters, strip
 from vae.jury.models import MemberKind
+from vae.referentials.words import DEFAULT_WORDS, UnitWords
 
 
 class MemberForm(FlaskForm):
@@ -116,41 +117,84 @@ class SignForm(FlaskForm):
     )
 
 
-MET = [SelectChoice("1", "Atteint"), SelectChoice("0", "Non atteint")]
 VALIDATED = [SelectChoice("1", "Validée"), SelectChoice("0", "Non validée")]
 BLOCK_RESULT = [SelectChoice("1", "Validé"), SelectChoice("0", "Non validé")]
+# A ticked criterion posts "1"; "0" (older clients, tests) means not ticked.
+UNTICKED = (False, "false", "", "0")
 
 
 def field_key(*parts: str) -> str:
     return "__".join(p.replace(".", "_").replace("-", "_") for p in parts)
 
 
-def grid_form(blocks: list[Any], grid: dict[str, Any], formdata: Any = None) -> FlaskForm:
-    """One radio per criterion (or per competency without criteria), comments, préconisations."""
+def _none_key(code: str) -> str:
+    return field_key(code, "none")
 
-    class GridForm(FlaskForm):
+
+class _GridForm(FlaskForm):
+    """The grid: a criterion is ticked when met; « aucun critère atteint » judges a competency
+    none of whose criteria is met (without it, an untouched competency stays « à évaluer »)."""
+
+    grid_blocks: tuple[Any, ...] = ()
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        for block in self.grid_blocks:
+            for competency in block.competencies:
+                if not competency.criteria:
+                    continue
+                none = self[_none_key(competency.code)]
+                ticked = any(
+                    self[field_key(competency.code, str(i))].data
+                    for i in range(len(competency.criteria))
+                )
+                if none.data and ticked:
+                    none.errors = [
+                        *none.errors,
+                        "Décochez « Aucun critère atteint » ou les critères atteints.",
+                    ]
+                    valid = False
+        return valid
+
+
+def grid_form(
+    blocks: list[Any],
+    grid: dict[str, Any],
+    formdata: Any = None,
+    words: UnitWords = DEFAULT_WORDS,
+) -> FlaskForm:
+    """One checkbox per criterion (a radio per competency without criteria), comments,
+    préconisations; ``words`` names the blocks as the certification does."""
+
+    class GridForm(_GridForm):
         pass
 
+    GridForm.grid_blocks = tuple(blocks)
     data: dict[str, Any] = {}
     for block in blocks:
         for competency in block.competencies:
             values = grid.get("competencies", {}).get(competency.code, {})
             if competency.criteria:
-                answers = values.get("criteria") or []
+                answers = list(values.get("criteria") or [])
                 for index, criterion in enumerate(competency.criteria):
                     key = field_key(competency.code, str(index))
-                    setattr(
-                        GridForm, key, RadioField(criterion, choices=MET, validators=[Optional()])
-                    )
-                    if index < len(answers) and answers[index] is not None:
-                        data[key] = "1" if answers[index] else "0"
+                    setattr(GridForm, key, BooleanField(criterion, false_values=UNTICKED))
+                    data[key] = index < len(answers) and answers[index] is True
+                setattr(
+                    GridForm,
+                    _none_key(competency.code),
+                    BooleanField("Aucun critère atteint", false_values=UNTICKED),
+                )
+                data[_none_key(competency.code)] = bool(answers) and all(
+                    a is False for a in answers
+                )
             else:
                 key = field_key(competency.code, "validated")
                 setattr(
                     GridForm,
                     key,
                     RadioField(
-                        f"{competency.code} – {competency.title}",
+                        f"Résultat de la compétence {competency.code}",
                         choices=VALIDATED,
                         validators=[Optional()],
                     ),
@@ -170,8 +214,8 @@ def grid_form(blocks: list[Any], grid: dict[str, Any], formdata: Any = None) -> 
             data[key] = values.get("comment", "")
         block_values = grid.get("blocks", {}).get(block.code, {})
         for name, label in (
-            ("comment", f"Commentaire sur le bloc {block.code}"),
-            ("recommendation", f"Préconisations pour le bloc {block.code}"),
+            ("comment", f"Commentaire sur {words.the_block} {block.code}"),
+            ("recommendation", f"Préconisations pour {words.the_block} {block.code}"),
         ):
             key = field_key(block.code, name)
             setattr(
@@ -189,6 +233,16 @@ def grid_form(blocks: list[Any], grid: dict[str, Any], formdata: Any = None) -> 
     return GridForm(data=data)
 
 
+def _criteria_answers(form: Any, competency: Any) -> list[bool | None]:
+    """Ticked criteria are met; the others are not met once the competency is judged."""
+    ticked = [
+        bool(form[field_key(competency.code, str(i))].data) for i in range(len(competency.criteria))
+    ]
+    if any(ticked) or form[_none_key(competency.code)].data:
+        return ticked
+    return [None] * len(ticked)
+
+
 def grid_answers(form: Any, blocks: list[Any]) -> dict[str, Any]:
     """The grid JSON from a validated grid form."""
 
@@ -204,10 +258,7 @@ def grid_answers(form: Any, blocks: list[Any]) -> dict[str, Any]:
                 "comment": form[field_key(competency.code, "comment")].data or ""
             }
             if competency.criteria:
-                entry["criteria"] = [
-                    value(field_key(competency.code, str(i)))
-                    for i in range(len(competency.criteria))
-                ]
+                entry["criteria"] = _criteria_answers(form, competency)
             else:
                 entry["validated"] = value(field_key(competency.code, "validated"))
             competencies[competency.code] = entry
@@ -224,18 +275,19 @@ class ProclaimForm(FlaskForm):
     )
 
 
-def proclaim_fields(form_class: type, codes: list[str]) -> None:
+def proclaim_fields(form_class: type, codes: list[str], words: UnitWords = DEFAULT_WORDS) -> None:
+    """A result radio and a reason field per block, named as the certification names it."""
     for code in codes:
         setattr(
             form_class,
             field_key(code, "result"),
-            RadioField(f"Bloc {code}", choices=VALIDATED, validators=[InputRequired()]),
+            RadioField(f"{words.Block} {code}", choices=VALIDATED, validators=[InputRequired()]),
         )
         setattr(
             form_class,
             field_key(code, "reason"),
             StringField(
-                f"Raison de l'écart pour le bloc {code}",
+                f"Raison de l'écart pour {words.the_block} {code}",
                 filters=[strip],
                 validators=[Optional(), Length(max=1000), no_control_characters],
             ),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -65,11 +66,27 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
     if uri.startswith("postgresql://"):
         uri = "postgresql+psycopg://" + uri[len("postgresql://") :]
     app.config["SQLALCHEMY_DATABASE_URI"] = uri
-    if not app.config.get("SECRET_KEY"):
-        raise RuntimeError(
-            "No SECRET_KEY: set VAE_SECRET_KEY or write SECRET_KEY in instance/config.py "
-            "(`make run` generates one)."
-        )
+    if not app.config.get("SECRET_KEY") and serves_requests():
+        print(NO_SECRET_KEY, file=sys.stderr)
+        # 4: gunicorn's « App failed to load », which stops it instead of restarting workers.
+        raise SystemExit(4)
+
+
+NO_SECRET_KEY = (
+    "Aucune clé secrète\u00a0: définissez VAE_SECRET_KEY ou SECRET_KEY dans "
+    "instance/config.py (`make run` en crée une)."
+)
+
+
+def serves_requests() -> bool:
+    """True for a WSGI server and ``flask run``; False for the other ``flask`` commands, which
+    sign nothing (``referentials show``, ``eligibility check``, ``jury evaluate``…)."""
+    if os.environ.get("FLASK_RUN_FROM_CLI") != "true":
+        return True
+    import click
+
+    context = click.get_current_context(silent=True)
+    return context is not None and context.info_name == "run"
 
 
 def _trust_hosts_and_proxies(app: Flask) -> None:

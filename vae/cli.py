@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import secrets
 import sys
 from datetime import date
 from pathlib import Path
@@ -98,41 +97,18 @@ def users_create(
         click.echo("Un lien pour choisir le mot de passe a été envoyé par courriel.")
 
 
-DEMO_ACCOUNTS = (
-    ("candidate", "candidat@demo.vae.test", "Camille", "Martin"),
-    ("staff", "cpnefp@demo.vae.test", "Sophie", "Bernard"),
-    ("jury", "jury1@demo.vae.test", "Karim", "Benali"),
-    ("jury", "jury2@demo.vae.test", "Claire", "Dubois"),
-    ("admin", "admin@demo.vae.test", "Alex", "Moreau"),
-)
-
-
 @click.command("demo")
 @with_appcontext
 def demo_command() -> None:
-    """Create the demo accounts (once) and print their logins.
+    """Create the demo accounts and dossiers at every stage (once), print who sees what.
 
     Passwords are random, kept in ``instance/demo-accounts.json`` (never in the repository).
     """
-    from vae.auth import operations
-    from vae.extensions import db
-    from vae.roles import Role
+    from vae import demo
 
-    store = Path(current_app.instance_path) / "demo-accounts.json"
-    known: dict[str, str] = json.loads(store.read_text()) if store.exists() else {}
-    click.echo("Comptes de démonstration :")
-    for role, email, first, last in DEMO_ACCOUNTS:
-        password = known.get(email) or secrets.token_urlsafe(9)
-        user = operations.find_by_email(email)
-        if user is None:
-            operations.create_account(email, first, last, Role(role), password)
-        elif email not in known:
-            user.set_password(password)
-            db.session.commit()
-        known[email] = password
-        click.echo(f"  {Role(role).label:<28} {email:<28} mot de passe : {password}")
-    store.write_text(json.dumps(known, indent=2))
-    store.chmod(0o600)
+    click.echo(f"Service disponible sur {current_app.config['PUBLIC_URL']}")
+    for line in demo.run():
+        click.echo(line)
 
 
 def _read_input(source: str) -> str:

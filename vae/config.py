@@ -59,6 +59,7 @@ class Defaults:
     MAIL_USE_SSL = False
     MAIL_SENDER = "VAE CPNEFP <no-reply@vae.invalid>"
     MAIL_OUTBOX: str | None = None  # None: instance/outbox
+    MAIL_REPLY_TO: str | None = None  # None: CPNEFP_EMAIL, where candidates' answers go
 
     UPLOAD_FOLDER: str | None = None  # None: instance/uploads
 
@@ -79,8 +80,21 @@ class Defaults:
     # The livret 2's usual deadline after a recevable decision (explicit or implicit), in months.
     LIVRET2_DEFAULT_MONTHS = 6
     CPNEFP_EMAIL = "cpnefp@vae.invalid"  # where deletion requests are announced
+    # The certifier as its letters and calendar invitations name it (one place for it).
+    CERTIFIER_NAME = "CPNEFP"
+    CERTIFIER_ADDRESS = "12 rue de Lyon\n75012 Paris"  # one line per newline
+    CERTIFIER_EMAIL: str | None = None  # None: CPNEFP_EMAIL
+    CERTIFIER_PHONE: str | None = None  # None: no phone line on letters
+    LETTER_CITY = "Paris"  # « À Paris, le … » on letters
     # A proclaimed dossier closes itself this many days after the proclamation.
     CLOSE_AFTER_DAYS = 90
+
+    # Legal notices (« Mentions légales ») and the privacy page: who publishes and hosts.
+    PUBLISHER_NAME = "CPNEFP de la branche"
+    PUBLISHER_ADDRESS = "Adresse à renseigner (PUBLISHER_ADDRESS)"
+    PUBLICATION_DIRECTOR = "La présidence de la CPNEFP"
+    HOST_NAME = "Hébergeur à renseigner (HOST_NAME)"
+    HOST_ADDRESS = "Adresse à renseigner (HOST_ADDRESS)"
 
 
 def load_environment(config: Config) -> None:

@@ -21,7 +21,7 @@ from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.routing import IntegerConverter
 from werkzeug.utils import cached_property
 
-from vae import french, logs, roles
+from vae import french, glossary, logs, roles
 from vae.errors import DomainError
 from vae.extensions import db, login_manager
 
@@ -121,6 +121,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["valid_until_fr"] = french.valid_until_fr
     app.jinja_env.filters["number_fr"] = french.number_fr
     app.jinja_env.globals["address_line"] = french.address_line
+    app.jinja_env.globals["term"] = glossary.term
+    app.jinja_env.globals["explain"] = glossary.explain
     app.jinja_env.globals["Role"] = roles.Role
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"

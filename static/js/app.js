@@ -68,3 +68,63 @@
     window.setInterval(save, 20000);
   });
 })();
+
+// Review page: the decision form shows only the fieldset of the chosen decision.
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form[data-decision-form]").forEach(function (form) {
+      var parts = form.querySelectorAll("fieldset[data-decision-kind]");
+      var radios = Array.prototype.filter.call(form.querySelectorAll("input[type=radio]"), function (radio) {
+        return Array.prototype.some.call(parts, function (part) {
+          return part.getAttribute("data-decision-kind") === radio.value;
+        });
+      });
+      function show() {
+        var chosen = radios.filter(function (radio) { return radio.checked; })[0];
+        parts.forEach(function (part) {
+          part.hidden = !chosen || part.getAttribute("data-decision-kind") !== chosen.value;
+        });
+      }
+      radios.forEach(function (radio) { radio.addEventListener("change", show); });
+      show();
+    });
+  });
+})();
+
+// Livret 2 situation: the chosen block's competencies first, and a live word count.
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    var fieldset = document.querySelector("[data-competencies]");
+    var point = document.querySelector("select[name='attachment_point']");
+    var shown = fieldset && fieldset.querySelector("[data-competencies-shown]");
+    var others = fieldset && fieldset.querySelector("[data-competencies-others]");
+    if (point && shown && others) {
+      point.addEventListener("change", function () {
+        var block = point.value.split("/")[0];
+        fieldset.querySelectorAll(".competency-group").forEach(function (group) {
+          (group.getAttribute("data-block") === block ? shown : others).appendChild(group);
+        });
+      });
+    }
+    var counter = document.querySelector("[data-word-count]");
+    var form = counter && counter.closest("form");
+    if (!form) { return; }
+    var value = counter.querySelector("[data-word-count-value]");
+    var minimum = parseInt(counter.getAttribute("data-min-words"), 10);
+    var names = counter.getAttribute("data-word-fields").split(" ");
+    function count() {
+      var words = 0;
+      names.forEach(function (name) {
+        var area = form.elements.namedItem(name);
+        var text = area ? area.value.trim() : "";
+        if (text) { words += text.split(/\s+/).length; }
+      });
+      value.textContent = String(words);
+      counter.classList.toggle("status-missing", words < minimum);
+    }
+    form.addEventListener("input", count);
+    count();
+  });
+})();

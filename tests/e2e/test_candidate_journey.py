@@ -102,9 +102,10 @@ def test_candidate_fills_and_submits_a_dossier(page, live_server, tmp_path: Path
     )
     content = page.content()
     assert "Vous êtes éligible" in content
-    assert "Ne compte pas :" in content  # the volunteer activity, until its attestation is there
+    # The volunteer activity, until its attestation is there.
+    assert "Ne compte pas\u00a0:" in page.inner_text("main")
     shot(page, "13-etape-experience")
-    page.get_by_role("link", name=re.compile("Continuer : formation")).click()
+    page.get_by_role("link", name=re.compile(r"Continuer\s:\sformation")).click()
 
     # Training.
     page.get_by_label("Diplôme(s) obtenu(s)").fill("Baccalauréat ES")
@@ -127,7 +128,7 @@ def test_candidate_fills_and_submits_a_dossier(page, live_server, tmp_path: Path
         assert "Pièce ajoutée" in page.content()
     shot(page, "16-etape-pieces")
     page.goto(page.url.replace("/pieces", "/experience"))
-    assert "Ne compte pas :" not in page.content()  # attested now
+    assert "Ne compte pas\u00a0:" not in page.inner_text("main")  # attested now
     page.goto(page.url.replace("/experience", "/recapitulatif"))
 
     # Summary, sworn statement, submission.

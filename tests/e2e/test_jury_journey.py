@@ -104,10 +104,18 @@ def fill_grid(page, validated: set[str]) -> None:
     for section in page.locator("section.grid-block").all():
         code = section.locator("h2").inner_text().split(" ")[0]
         choice = "Validée" if code in validated else "Non validée"
-        for group in section.locator("fieldset.field").all():
-            group.get_by_label(choice, exact=True).check()
+        for competency in section.locator("fieldset.grid-competency").all():
+            boxes = competency.locator("input[type=checkbox]")
+            if boxes.count():  # criteria: tick them all, or « Aucun critère atteint »
+                if code in validated:
+                    for box in boxes.all()[:-1]:
+                        box.check()
+                else:
+                    competency.get_by_label("Aucun critère atteint").check()
+            else:
+                competency.get_by_label(choice, exact=True).check()
         if code not in validated:
-            section.get_by_label(f"Préconisations pour le bloc {code}").fill(
+            section.get_by_label(f"Préconisations pour le domaine {code}").fill(
                 "Suivre le module de formation sur les indicateurs qualité."
             )
     page.get_by_role("button", name="Enregistrer la grille").click()

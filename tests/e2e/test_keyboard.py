@@ -58,7 +58,7 @@ def test_candidate_steps_with_the_keyboard_alone(page, live_server) -> None:
     # The summary's first link takes the keyboard to the first faulty field.
     page.keyboard.press("Tab")
     link = focused(page)
-    assert link["tag"] == "A" and link["text"].startswith("Adresse : ")
+    assert link["tag"] == "A" and link["text"].startswith("Adresse\u00a0: ")
     page.keyboard.press("Enter")
     assert focused(page)["id"] == "address"
     page.keyboard.type("3 rue des Touches")

@@ -113,7 +113,8 @@ def test_officer_reviews_asks_complements_then_declares_recevable(browser, live_
     assert "Éligible" in officer.locator("#eligibility-staff").locator("..").inner_text()
 
     # The association's attestation is not valid: the assessment drops below the threshold.
-    section = officer.locator("section.card", has_text="Permanence d'accueil")
+    section = officer.locator("tr.review-row", has_text="Permanence d'accueil")
+    section.locator("details.finding > summary").click()  # the finding form opens on demand
     validity = section.get_by_role("group", name=re.compile("Justificatif valable"))
     validity.get_by_label("Non", exact=True).check()
     section.get_by_label("Commentaire").fill("Une seule signature : il en faut deux.")

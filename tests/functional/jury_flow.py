@@ -162,6 +162,8 @@ def grid_data(app, dossier_id, validated_blocks: set[str]) -> dict:
             if competency.criteria:
                 for i in range(len(competency.criteria)):
                     data[f"{competency.code}__{i}".replace(".", "_")] = "1" if ok else "0"
+                if not ok:  # judged: none of its criteria is met
+                    data[f"{competency.code}__none".replace(".", "_")] = "1"
             else:
                 data[f"{competency.code}__validated".replace(".", "_")] = "1" if ok else "0"
         if not ok:
@@ -178,3 +180,27 @@ def signed(app, scheduled, validated: set[str]) -> str:
     for client in clients:
         assert sign(client, dossier_id).status_code == 302
     return dossier_id
+
+
+def proclaimed_journey(app, candidate, make_user, logged_in, session_id) -> dict:
+    """A cqp-spp dossier taken all the way: submitted, recevable, livret 2 deposited, jury
+    convened and signed, results proclaimed on 20 November 2026 (D1-D3 validated). Returns its
+    ``dossier_id``, the ``staff`` client, the members' ids and users (``certifier``,
+    ``certifier_user``, ``professional``, ``professional_user``)."""
+    dossier_id = to_livret2_submitted(app, candidate, make_user)
+    staff = logged_in(Role.STAFF)
+    certifier, certifier_user = member(app, make_user, MemberKind.CERTIFIER)
+    professional, professional_user = member(app, make_user, MemberKind.PROFESSIONAL)
+    assert compose(staff, dossier_id, session_id, certifier, professional).status_code == 302
+    signed(app, (dossier_id, certifier_user, professional_user, staff), {"D1", "D2", "D3"})
+    results = {f"D{i}__result": "1" if i <= 3 else "0" for i in range(1, 6)}
+    page = f"/cpnefp/dossiers/{dossier_id}/proclamation"
+    assert submit(staff, page, {"proclaimed_on": "2026-11-20", **results}).status_code == 302
+    return {
+        "dossier_id": dossier_id,
+        "staff": staff,
+        "certifier": certifier,
+        "certifier_user": certifier_user,
+        "professional": professional,
+        "professional_user": professional_user,
+    }

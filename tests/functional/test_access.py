@@ -32,6 +32,9 @@ FILE_READERS = roles(Role.CANDIDATE, Role.STAFF, Role.ADMIN, Role.JURY)
 EXPECTED = {
     "main.home": (PUBLIC, "/"),
     "main.accessibility": (PUBLIC, "/accessibilite"),
+    "main.glossary": (PUBLIC, "/lexique"),
+    "main.legal_notices": (PUBLIC, "/mentions-legales"),
+    "main.privacy_notice": (PUBLIC, "/donnees-personnelles"),
     "main.health": (PUBLIC, "/sante"),
     "certifications.index": (PUBLIC, "/certifications/"),
     "certifications.show": (PUBLIC, "/certifications/cqp-dam"),

@@ -27,7 +27,6 @@ from tests.functional.jury_flow import (
     grid_url,
     jury_client,
     member,
-    signed,
 )
 from tests.functional.test_access import EXPECTED
 from tests.helpers import make_pdf, submit
@@ -43,6 +42,9 @@ from vae.roles import Role
 URLS = {
     "main.home": ("/", "none"),
     "main.accessibility": ("/accessibilite", "none"),
+    "main.glossary": ("/lexique", "none"),
+    "main.legal_notices": ("/mentions-legales", "none"),
+    "main.privacy_notice": ("/donnees-personnelles", "none"),
     "main.health": ("/sante", "none"),
     "certifications.index": ("/certifications/", "none"),
     "certifications.show": ("/certifications/cqp-spp", "none"),
@@ -179,22 +181,12 @@ def _draft(client) -> str:
 def world(app, candidate, make_user, logged_in, session_id):
     """A cqp-spp dossier taken all the way to proclamation, a second one before its jury, a
     draft, and one client per kind of visitor; returns (ids by state, clients)."""
-    from tests.functional.jury_flow import to_livret2_submitted
+    from tests.functional.jury_flow import proclaimed_journey, to_livret2_submitted
 
-    dossier_id = to_livret2_submitted(app, candidate, make_user)
-    staff = logged_in(Role.STAFF)
-    certifier, certifier_user = member(app, make_user, MemberKind.CERTIFIER)
-    professional, professional_user = member(app, make_user, MemberKind.PROFESSIONAL)
-    assert compose(staff, dossier_id, session_id, certifier, professional).status_code == 302
-    signed(app, (dossier_id, certifier_user, professional_user, staff), {"D1", "D2", "D3"})
-    submit(
-        staff,
-        f"/cpnefp/dossiers/{dossier_id}/proclamation",
-        {
-            "proclaimed_on": "2026-11-20",
-            **{f"D{i}__result": "1" if i <= 3 else "0" for i in range(1, 6)},
-        },
-    )
+    journey = proclaimed_journey(app, candidate, make_user, logged_in, session_id)
+    dossier_id, staff = journey["dossier_id"], journey["staff"]
+    certifier, certifier_user = journey["certifier"], journey["certifier_user"]
+    professional, professional_user = journey["professional"], journey["professional_user"]
     _other_jury_id, other_jury_user = member(app, make_user, MemberKind.PROFESSIONAL)
     other_candidate = logged_in(Role.CANDIDATE)
     second_id = to_livret2_submitted(app, other_candidate, make_user)

@@ -66,11 +66,14 @@ def test_default_database_is_sqlite_in_instance(
     assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'vae.sqlite3'}"
 
 
-def test_secret_key_is_required(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_secret_key_is_required(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("VAE_INSTANCE_PATH", str(tmp_path))
     monkeypatch.delenv("VAE_SECRET_KEY", raising=False)
-    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+    with pytest.raises(SystemExit):
         create_app()
+    assert "Aucune clé secrète" in capsys.readouterr().err
 
 
 def test_login_page_is_french_with_security_headers(client) -> None:

@@ -147,7 +147,7 @@ def test_grid_double_signature_and_withdrawal(app, declared) -> None:
     assert "doit être jugé" in html or "indiquez si la compétence est validée" in html
     submit(first, grid_url, grid_data(app, dossier_id, {"D1", "D2", "D3"}))
     html = text(first.get(grid_url))
-    assert "Bloc validé" in html and "Bloc non validé" in html
+    assert "Domaine validé" in html and "Domaine non validé" in html
     sign(first, dossier_id)
     # The second member changes the grid: the first signature is withdrawn, both are told.
     submit(second, grid_url, grid_data(app, dossier_id, {"D1", "D2"}))
@@ -303,7 +303,7 @@ def test_a_signature_binds_the_grid_the_member_saw(app, declared) -> None:
         "version 2 enregistrée)\u00a0; vérifiez-la avant de signer." in html
     )
     assert 'name="sign-grid_version" type="hidden" value="2"' in html  # the current grid
-    assert "D1 – " in html and html.index("Bloc non validé") < html.index("D2 – ")
+    assert "D1 – " in html and html.index("Domaine non validé") < html.index("D2 – ")
     with app.app_context():
         jury = db.session.scalar(select(Jury))
         assert jury.signatures == [] and jury.grid_version == 2

@@ -95,7 +95,7 @@ def test_a_block_proclaimed_on_29_february_is_shown_valid_until_27_february(
     results = text(candidate.get(f"/dossiers/{dossier_id}/resultats"))
     assert "valable jusqu'au 27 février 2029" in results and "28 février 2029" not in results
     certificate = pdf_text(candidate.get(f"/certificats/bloc/{block_id}.pdf").data)
-    assert "Bloc acquis jusqu'au 27 février 2029" in certificate
+    assert "Domaine acquis jusqu'au 27 février 2029" in certificate
     assert "28 février 2029" not in certificate
     verified = text(app.test_client().get(f"/verifier/{code}"))
     assert "valable jusqu'au 27 février 2029" in verified and "28 février" not in verified

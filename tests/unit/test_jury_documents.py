@@ -183,7 +183,7 @@ def cqp(**overrides: Any) -> dict[str, Any]:
 def test_convocation_says_when_where_what_to_bring_and_how_it_goes() -> None:
     reader, text = read(convocation_pdf(convocation()))
     assert "Madame, Monsieur," in text
-    assert "Le 1er décembre 2026" in text
+    assert "À Paris, le 1er décembre 2026" in text
     assert "le mardi 12 janvier 2027 à 14 h 30 (heure de Paris)" in text  # UTC+1 in winter
     assert "fin prévue vers 15 h 15" in text
     assert "45 minutes" in text
@@ -231,8 +231,14 @@ def physical_lines(data: bytes) -> list[bytes]:
 
 
 def unfold(data: bytes) -> dict[str, str]:
+    """The properties by name, the first of each (the event's before its alarm's)."""
     text = data.decode("utf-8").replace("\r\n ", "")
-    return dict(line.split(":", 1) for line in text[:-2].split("\r\n") if ":" in line)
+    props: dict[str, str] = {}
+    for line in text[:-2].split("\r\n"):
+        if ":" in line:
+            name, value = line.split(":", 1)
+            props.setdefault(name, value)
+    return props
 
 
 def unescape(value: str) -> str:
@@ -261,7 +267,7 @@ def test_calendar_is_an_rfc5545_event_in_utc() -> None:
         b"PRODID:-//Plateforme VAE des certifications de branche//Jury VAE//FR",
         b"VERSION:2.0",
         b"CALSCALE:GREGORIAN",
-        b"METHOD:PUBLISH",
+        b"METHOD:REQUEST",
     ]
     assert lines[-2:] == [b"END:VEVENT", b"END:VCALENDAR"]
     props = unfold(data)
@@ -291,6 +297,19 @@ def test_calendar_reads_back_with_icalendar() -> None:
     assert slot.decoded("DTEND") == datetime(2027, 1, 12, 14, 15, tzinfo=UTC)
     assert slot.decoded("DTSTAMP") == datetime(2026, 12, 1, 9, 15, tzinfo=UTC)
     assert str(slot["DESCRIPTION"]) == event()["description"]
+
+
+def test_calendar_is_an_invitation_from_the_certifier_with_an_alarm_the_day_before() -> None:
+    import icalendar
+
+    calendar = icalendar.Calendar.from_ical(calendar_ics(event(attendee="elise@exemple.fr")))
+    assert calendar["METHOD"] == "REQUEST"
+    (slot,) = calendar.walk("VEVENT")
+    assert str(slot["ORGANIZER"]) == "mailto:cpnefp@vae.invalid"  # the default CPNEFP_EMAIL
+    assert slot["ORGANIZER"].params["CN"] == "CPNEFP"
+    assert str(slot["ATTENDEE"]) == "mailto:elise@exemple.fr"
+    (alarm,) = slot.walk("VALARM")
+    assert alarm.decoded("TRIGGER").days == -1 and alarm["ACTION"] == "DISPLAY"
 
 
 def test_calendar_converts_other_offsets_to_utc() -> None:
@@ -336,8 +355,8 @@ def test_minutes_show_results_rule_signatures_and_recommendations() -> None:
     assert "le mardi 12 janvier 2027 à 14 h 30" in text
     assert "Claire Martin" in text and "Paul Leroy" in text
     assert "Représentante de l'organisme certificateur" in text
-    assert "Signé électroniquement le 12 janvier 2027 à 15 h 40" in text
-    assert "Non signé" in text
+    assert "Validé en ligne le 12 janvier 2027 à 15 h 40 par Claire Martin" in text
+    assert "Pas encore validé en ligne" in text and "électroniquement" not in text
     assert "Proposition non définitive" in text
     assert "Bloc B1 — Gestion de la relation" in text
     assert "au moins 5 compétences sur 6 et toutes les compétences clés" in text
@@ -359,8 +378,8 @@ def test_minutes_signed_by_both_are_final_and_domains_are_named_so() -> None:
     data = minutes(certification={"title": "CQP SPP", "block_label": "domaine"})
     data["members"][1]["signed_at"] = "2027-01-12T15:05:00+00:00"
     _, text = read(minutes_pdf(data))
-    assert "Non signé" not in text
-    assert "Signé électroniquement le 12 janvier 2027 à 16 h 05" in text
+    assert "Pas encore validé en ligne" not in text
+    assert "Validé en ligne le 12 janvier 2027 à 16 h 05 par Paul Leroy" in text
     assert "elle est définitive" in text
     assert "Domaine B3" in text and "Domaines non validés (1)" in text
 

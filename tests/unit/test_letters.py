@@ -60,7 +60,7 @@ def common_checks(reader: PdfReader, text: str) -> None:
     assert "mention Santé" in text
     assert "Élise DUPONT" in text
     assert "75011 PARIS" in text
-    assert "Le 24 novembre 2026" in text
+    assert "À Paris, le 24 novembre 2026" in text
     assert "déposé le 2 octobre 2026" in text
     assert "Madame, Monsieur," in text
     assert "Pour la CPNEFP" in text
@@ -90,7 +90,7 @@ def test_recevable_letter() -> None:
 
 def test_recevable_letter_accepts_dates_and_no_due_date() -> None:
     _, text = read(decision_letter_pdf(letter("recevable", decided_on=date(2026, 12, 1))))
-    assert "Le 1er décembre 2026" in text
+    assert "À Paris, le 1er décembre 2026" in text
     assert "dans le délai indiqué dans votre espace candidat" in text
 
 

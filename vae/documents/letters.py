@@ -11,12 +11,14 @@ from datetime import date, datetime
 from typing import Any, NamedTuple
 from xml.sax.saxutils import escape
 
+from flask import current_app, has_app_context
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 
 from vae import clock
+from vae.config import Defaults
 from vae.documents.pdf import ACCENT, CONTENT_WIDTH, MUTED, Fonts, Paragraph, fonts
 from vae.documents.text import as_dict, clean_text, quoted, safe_markup, short_line
 from vae.french import NBSP, long_date
@@ -28,6 +30,38 @@ SENDER = (
 )
 ADDRESS_LINES = 4
 SENDER_WIDTH = 9 * cm  # the recipient starts 11 cm from the left edge
+
+
+class Certifier(NamedTuple):
+    """Who signs the letters, how to reach them, and the town letters are dated from."""
+
+    name: str
+    address: tuple[str, ...]
+    email: str
+    phone: str
+    city: str
+
+    def contact_lines(self) -> list[str]:
+        """« Courriel : … », « Téléphone : … » (those configured), plain text."""
+        return [
+            f"{label} : {value}"
+            for label, value in (("Courriel", self.email), ("Téléphone", self.phone))
+            if value
+        ]
+
+
+def certifier() -> Certifier:
+    """The certifier of the configuration (``CERTIFIER_*``, ``LETTER_CITY``); the defaults
+    outside an application."""
+    config: Any = current_app.config if has_app_context() else vars(Defaults)
+    address = clean_text(config.get("CERTIFIER_ADDRESS")).split("\n")
+    return Certifier(
+        name=short_line(config.get("CERTIFIER_NAME")) or SENDER[0],
+        address=tuple(short_line(line) for line in address if short_line(line)),
+        email=short_line(config.get("CERTIFIER_EMAIL") or config.get("CPNEFP_EMAIL")),
+        phone=short_line(config.get("CERTIFIER_PHONE")),
+        city=short_line(config.get("LETTER_CITY")) or "Paris",
+    )
 
 
 class LetterStyles(NamedTuple):
@@ -120,9 +154,15 @@ def address_lines(who: dict[str, Any]) -> list[str]:
 
 
 def letterhead(letter: dict[str, Any], st: LetterStyles) -> list[Flowable]:
-    """Sender (left), recipient (right, at the window of an envelope), then the date."""
-    sender = [Paragraph(f"<b>{escape(SENDER[0])}</b>", st.sender)]
+    """Sender with its address and contact (left), recipient (right, at the window of an
+    envelope), then « À Paris, le … »."""
+    who_signs = certifier()
+    sender = [Paragraph(f"<b>{escape(who_signs.name)}</b>", st.sender)]
     sender += [Paragraph(escape(line), st.sender) for line in SENDER[1:]]
+    sender += [Spacer(1, 3)] + [
+        Paragraph(escape(line), st.sender)
+        for line in (*who_signs.address, *who_signs.contact_lines())
+    ]
     who = as_dict(letter.get("candidate"))
     recipient: list[Flowable] = [Spacer(1, 1.2 * cm)]
     recipient += [Paragraph(escape(line), st.small) for line in address_lines(who)]
@@ -135,7 +175,8 @@ def letterhead(letter: dict[str, Any], st: LetterStyles) -> list[Flowable]:
     table = Table([[sender, recipient]], colWidths=[SENDER_WIDTH, CONTENT_WIDTH - SENDER_WIDTH])
     table.setStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
     decided = letter_date(letter.get("decided_on")) or long_date(clock.today())
-    return [table, Spacer(1, 0.6 * cm), Paragraph(f"Le {escape(decided)}", st.right)]
+    dated = f"À {escape(who_signs.city)}, le {escape(decided)}"
+    return [table, Spacer(1, 0.6 * cm), Paragraph(dated, st.right)]
 
 
 def reference_line(letter: dict[str, Any]) -> str:

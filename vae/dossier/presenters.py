@@ -12,6 +12,7 @@ from forms.dossier import UploadForm
 from vae import french
 from vae.dossier.enums import PROOF_KINDS, AttachmentKind, DossierStatus
 from vae.dossier.models import Activity, Dossier, Training
+from vae.dossier.steps import done_count
 from vae.rules.eligibility import Assessment
 
 days_fr = french.days
@@ -243,7 +244,7 @@ class Card:
 
 def dashboard_card(dossier: Dossier, states: list[Any]) -> Card:
     """The dashboard's card of a dossier: progress and the one next thing to do."""
-    done = sum(1 for s in states[:-1] if s.complete)
+    done = done_count(states)
     missing = [p for s in states[:-1] for p in s.problems]
     summary = states[-1].step
     if dossier.status in (DossierStatus.DRAFT, DossierStatus.INCOMPLETE):
@@ -259,7 +260,7 @@ def dashboard_card(dossier: Dossier, states: list[Any]) -> Card:
         label, target = "Voir mes résultats", url_for("jury.results", dossier_id=dossier.id)
     else:
         label, target = "Voir le dossier déposé", summary.url(dossier.id)
-    return Card(dossier, done, len(states) - 1, missing, label, target)
+    return Card(dossier, done, len(states), missing, label, target)
 
 
 # --- what the candidate sees of the review --------------------------------------------------------

@@ -91,10 +91,10 @@ def scope_errors(referential: Any, option_code: str | None, codes: Iterable[str]
         return []  # no option chosen yet: the option field says so
     foreign = [c for c in chosen if c not in allowed]
     if foreign:
-        article = "la " if referential.option_label == "mention" else "l’"
+        words = referential.words
         return [
-            f"{', '.join(foreign)} : ne cochez que des {label}s de {article}"
-            f"{referential.option_label} choisie."
+            f"{', '.join(foreign)} : ne cochez que des {words.blocks} "
+            f"de {words.the_option} choisie."
         ]
     return []
 

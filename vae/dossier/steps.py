@@ -65,13 +65,23 @@ class FormStep(Step):
 
 @dataclass(frozen=True)
 class StepState:
+    """One step of one dossier: the one source of the stepper's and the dashboard's states."""
+
     step: Step
     number: int
     problems: tuple[str, ...]
+    done: bool = False
 
     @property
     def complete(self) -> bool:
         return not self.problems
+
+    @property
+    def label(self) -> str:
+        """The step's state in French, as the stepper and the dashboard say it."""
+        if self.step is SUMMARY:
+            return "déposé" if self.done else "à déposer"
+        return "terminée" if self.done else "à compléter"
 
 
 def _certification(dossier: Dossier) -> list[str]:
@@ -109,6 +119,8 @@ def _cv(dossier: Dossier) -> list[str]:
 
 
 def _attachments(dossier: Dossier) -> list[str]:
+    if not dossier.activities:
+        return ["Déclarez d'abord vos activités à l'étape « Expérience »."]
     problems = []
     for activity in dossier.activities:
         if not activity.proofs():
@@ -192,10 +204,18 @@ FORM_STEPS: dict[str, FormStep] = {s.key: s for s in STEPS if isinstance(s, Form
 
 
 def states(dossier: Dossier) -> list[StepState]:
-    return [
-        StepState(step, number, tuple(step.problems(dossier)))
-        for number, step in enumerate(STEPS, start=1)
-    ]
+    """Every step's state; the summary is done once the dossier is submitted (read-only)."""
+    result = []
+    for number, step in enumerate(STEPS, start=1):
+        problems = tuple(step.problems(dossier))
+        done = not dossier.editable if step is SUMMARY else not problems
+        result.append(StepState(step, number, problems, done))
+    return result
+
+
+def done_count(step_states: list[StepState]) -> int:
+    """How many of the dossier's steps are done (out of ``len(step_states)``)."""
+    return sum(1 for s in step_states if s.done)
 
 
 def following(step: Step) -> Step:

@@ -90,7 +90,10 @@ def grid(dossier_id: uuid.UUID) -> Any:
     member, jury = _cleared(dossier_id)
     blocks = operations.definition(jury)
     form = grid_form(
-        blocks, jury.grid or {}, formdata=request.form if request.method == "POST" else None
+        blocks,
+        jury.grid or {},
+        formdata=request.form if request.method == "POST" else None,
+        words=jury.dossier.referential.words,
     )
     if request.method == "POST" and form.validate_on_submit():
         try:
@@ -109,6 +112,7 @@ def grid(dossier_id: uuid.UUID) -> Any:
             )
         return redirect(url_for("jury.grid", dossier_id=dossier_id))
     threshold = jury.dossier.referential.validation_threshold
+    latest = documents_glue.latest_livret2_version(jury.dossier_id)
     return render_template(
         "jury/grid.html",
         jury=jury,
@@ -116,10 +120,14 @@ def grid(dossier_id: uuid.UUID) -> Any:
         blocks=blocks,
         form=form,
         results=grids.results(blocks, jury.grid or {}, threshold),
+        states=grids.states(
+            blocks, jury.grid or {}, threshold, block_word=jury.dossier.referential.words.Block
+        ),
         missing=grids.missing_answers(blocks, jury.grid or {}, threshold),
         field_key=field_key,
         sign_form=SignForm(prefix="sign", formdata=None, data={"grid_version": jury.grid_version}),
-        latest_livret2=documents_glue.latest_livret2_version(jury.dossier_id),
+        latest_livret2=latest,
+        situations=grids.situations_by_block(latest.snapshot if latest else None),
     )
 
 

@@ -129,7 +129,8 @@ def send_reminders(today: date) -> list[tuple[AcquiredBlock, str]]:
         db.session.commit()  # marked before sending: a crash never sends twice
         mail.send_template(
             block.candidate.email,
-            f"Votre bloc {block.block_code} est valable jusqu'au {date_fr(block.valid_until)}",
+            f"Votre {block.certification.words.block} {block.block_code} est valable jusqu'au "
+            f"{date_fr(block.valid_until)}",
             "emails/expiry_reminder.txt",
             block=block,
             threshold=reminder.threshold_key,

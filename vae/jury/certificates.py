@@ -22,6 +22,9 @@ import io
 from typing import Any, NamedTuple
 from xml.sax.saxutils import escape
 
+from reportlab.graphics import renderPDF
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, landscape
@@ -57,11 +60,14 @@ from vae.documents.text import (
     valid_until_text,
 )
 from vae.french import NBSP
+from vae.referentials.words import UnitWords
 
 PAGE = landscape(A4)
 BORDER = 0.9 * cm  # from the paper's edge to the outer rule
 INSET = 2.1 * cm  # from the paper's edge to the text, left, right and top
 FOOTER = 2.4 * cm  # room kept at the bottom for the verification code
+QR_SIZE = 2.2 * cm  # the verification link's QR code, bottom right inside the border
+QR_GAP = 0.25 * cm
 GOLD = colors.HexColor("#b08d3c")
 ISSUER_NAMES = {
     "CPNEFP": "Commission paritaire nationale de l'emploi et de la formation professionnelle"
@@ -132,6 +138,9 @@ def _page(canvas: Canvas, doc: Any, *, code: str, url: str, font: str, bold: str
         for y in (inner, height - inner):
             canvas.circle(x, y, 3, stroke=0, fill=1)
     available = width - 2 * INSET
+    if url:
+        _qr_code(canvas, url, x=width - inner - QR_GAP - QR_SIZE, y=inner + QR_GAP)
+        available -= 2 * QR_SIZE  # the centred footer never runs under the code
     canvas.setFillColor(ACCENT)
     canvas.setFont(bold, 10)
     label = f"Code de vérification : {code}" if code else "Code de vérification : —"
@@ -142,6 +151,20 @@ def _page(canvas: Canvas, doc: Any, *, code: str, url: str, font: str, bold: str
         text = fit_text(f"Vérifiez l'authenticité de ce document : {url}", font, 8, available)
         canvas.drawCentredString(width / 2, BORDER + 0.6 * cm, text)
     canvas.restoreState()
+
+
+def _qr_code(canvas: Canvas, url: str, *, x: float, y: float) -> None:
+    """The verification link as a QR code (vector, from reportlab), ``QR_SIZE`` wide at x, y."""
+    widget = QrCodeWidget(url, barLevel="M")
+    left, bottom, right, top = widget.getBounds()
+    drawing = Drawing(
+        QR_SIZE,
+        QR_SIZE,
+        transform=[QR_SIZE / (right - left), 0, 0, QR_SIZE / (top - bottom), 0, 0],
+    )
+    drawing.add(widget)
+    renderPDF.draw(drawing, canvas, x, y)
+    canvas.linkURL(url, (x, y, x + QR_SIZE, y + QR_SIZE), relative=0)
 
 
 def _render(story: list[Flowable], data: dict[str, Any], *, title: str, subject: str) -> bytes:
@@ -245,17 +268,18 @@ def block_certificate_pdf(data: dict) -> bytes:
     code, title = short_line(block.get("code"), 40), short_line(block.get("title"), 300)
     proclaimed = date_text(data.get("proclaimed_on"))
     expires = valid_until_text(data.get("expires_on"))  # stored: the first day it no longer counts
+    words = UnitWords.of(cert.get("block_label"), None)
     validity = (
-        f"Bloc acquis jusqu'au <b>{escape(expires)}</b>"
+        f"{words.Block} acquis jusqu'au <b>{escape(expires)}</b>"
         if expires
-        else "Bloc acquis <b>sans limitation de durée</b>"
+        else f"{words.Block} acquis <b>sans limitation de durée</b>"
     )
     story += [
         Paragraph(CCP_TITLE, st.title),
         Paragraph("délivré par la validation des acquis de l'expérience (VAE)", st.kicker),
         Paragraph("Le jury paritaire national certifie que", st.text),
         Paragraph(escape(holder) or "—", st.holder),
-        Paragraph("a acquis le bloc de compétences", st.text),
+        Paragraph(f"a acquis {words.the_full_block}", st.text),
         Paragraph(escape(f"{code} — {title}".strip(" —")) or "—", st.subject),
         Paragraph(f"de la certification {_certification_name(cert)}", st.text),
         Spacer(1, 8),
@@ -305,11 +329,12 @@ def certification_pdf(data: dict) -> bytes:
         Paragraph("a obtenu la certification", st.text),
         Paragraph(escape(title) or "—", st.subject),
     ]
-    details = [escape(f"option {option}") if option else "", escape(_rncp(cert))]
+    words = UnitWords.of(cert.get("block_label"), cert.get("option_label"))
+    details = [escape(f"{words.option} {option}") if option else "", escape(_rncp(cert))]
     if any(details):
         story.append(Paragraph(" — ".join(d for d in details if d), st.text))
     rows: list[list[Any]] = [
-        [Paragraph(f"<b>{h}</b>", st.cell) for h in ("Bloc", "Intitulé", "Acquis le")]
+        [Paragraph(f"<b>{h}</b>", st.cell) for h in (words.Block, "Intitulé", "Acquis le")]
     ]
     for block in (as_dict(b) for b in as_list(data.get("blocks"))):
         rows.append(
@@ -325,7 +350,7 @@ def certification_pdf(data: dict) -> bytes:
         table.hAlign = "CENTER"
         story += [
             Spacer(1, 4),
-            Paragraph("par l'acquisition des blocs de compétences :", st.text),
+            Paragraph(f"par l'acquisition des {words.full_blocks} :", st.text),
             table,
             Spacer(1, 10),
         ]

@@ -33,6 +33,7 @@ from vae import clock
 from vae.documents.letters import (
     bullet,
     certification_line,
+    certifier,
     closing,
     letter_styles,
     letterhead,
@@ -57,6 +58,7 @@ from vae.jury.document_parts import (
     slot_text,
 )
 from vae.jury.minutes import minutes_pdf
+from vae.referentials.words import UnitWords
 
 __all__ = ["block_certificate_pdf", "calendar_data", "calendar_ics", "certification_pdf"]
 __all__ += ["convocation_pdf", "minutes_pdf"]
@@ -136,6 +138,7 @@ def convocation_pdf(data: dict) -> bytes:
         else ""
     )
     certification = certification_line(data)
+    words = UnitWords.of(as_dict(data.get("certification")).get("block_label"), None)
     when = (
         f"le <b>{escape(slot[0])}</b> (heure de Paris), pour une durée de {duration}{NBSP}minutes "
         f"(fin prévue vers {slot[1]})"
@@ -180,7 +183,8 @@ def convocation_pdf(data: dict) -> bytes:
             st,
         ),
         bullet(
-            "<b>Après l'entretien</b>, le jury formule une proposition, bloc par bloc. Le jury "
+            f"<b>Après l'entretien</b>, le jury formule une proposition, {words.block} par "
+            f"{words.block}. Le jury "
             "paritaire national de la CPNEFP proclame ensuite les résultats ; nous vous les "
             "adresserons par écrit.",
             st,
@@ -209,8 +213,10 @@ def calendar_ics(data: dict) -> bytes:
 
     Keys: ``uid``, ``starts_at`` (ISO, aware; naive is read as UTC), ``duration_minutes``
     (45 when absent), ``summary``, ``location``, ``description``, ``stamp`` (ISO, aware; now
-    when absent), ``sequence`` (0; raise it when the slot moves). Raises ValueError when
-    ``starts_at`` is missing or unparsable: an event without a time would be worse than none.
+    when absent), ``sequence`` (0; raise it when the slot moves), ``organizer`` (email; the
+    configured certifier's when absent), ``organizer_name``, ``attendee`` (the candidate's
+    email); an alarm rings the day before. Raises ValueError when ``starts_at`` is missing
+    or unparsable: an event without a time would be worse than none.
     Written by ``icalendar`` (escaping, folding at 75 octets), times in UTC.
     """
     data = as_dict(data)
@@ -226,7 +232,7 @@ def calendar_ics(data: dict) -> bytes:
         ("prodid", PRODID),
         ("version", "2.0"),
         ("calscale", "GREGORIAN"),
-        ("method", "PUBLISH"),
+        ("method", "REQUEST"),
     ):
         calendar.add(name, value)
     event = icalendar.Event()
@@ -241,6 +247,23 @@ def calendar_ics(data: dict) -> bytes:
             event.add(name, clean_text(data.get(name)))
     event.add("status", "CONFIRMED")
     event.add("transp", "OPAQUE")
+    who = certifier()
+    event.add(
+        "organizer",
+        icalendar.vCalAddress(f"mailto:{short_line(data.get('organizer'), 200) or who.email}"),
+        parameters={"cn": short_line(data.get("organizer_name"), 200) or who.name},
+    )
+    if short_line(data.get("attendee"), 200):
+        event.add(
+            "attendee",
+            icalendar.vCalAddress(f"mailto:{short_line(data.get('attendee'), 200)}"),
+            parameters={"role": "REQ-PARTICIPANT", "partstat": "NEEDS-ACTION", "rsvp": "FALSE"},
+        )
+    alarm = icalendar.Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("trigger", timedelta(days=-1))
+    alarm.add("description", f"Demain : {clean_text(data.get('summary')) or SUMMARY}")
+    event.add_component(alarm)
     calendar.add_component(event)
     return calendar.to_ical(sorted=False)
 

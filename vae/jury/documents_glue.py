@@ -41,6 +41,7 @@ def send_convocation(jury: Jury) -> None:
         "certification": {
             "title": dossier.referential.title,
             "option_title": option.title if option else None,
+            "block_label": dossier.referential.block_label,
             "scope": scope.dossier_scope_text(dossier),
         },
         "session": {
@@ -62,6 +63,7 @@ def send_convocation(jury: Jury) -> None:
             "description": f"Dossier {dossier.number}. Présentation du livret 2 et échange avec "
             "les deux membres du jury.",
             "stamp": clock.now().isoformat(),
+            "attendee": dossier.candidate.email,
         }
     )
     pdf = convocation_pdf(data)
@@ -71,7 +73,9 @@ def send_convocation(jury: Jury) -> None:
         "emails/convocation.txt",
         attachments=(
             mail.Attachment("convocation.pdf", pdf),
-            mail.Attachment("entretien-jury.ics", ics, "text/calendar"),
+            mail.Attachment(
+                "entretien-jury.ics", ics, "text/calendar; charset=utf-8; method=REQUEST"
+            ),
         ),
         dossier=dossier,
         jury=jury,
@@ -159,7 +163,11 @@ def block_certificate(block: AcquiredBlock) -> bytes:
                 "first_name": block.candidate.first_name,
                 "last_name": block.candidate.last_name,
             },
-            "certification": {"title": referential.title, "rncp": referential.rncp},
+            "certification": {
+                "title": referential.title,
+                "rncp": referential.rncp,
+                "block_label": referential.block_label,
+            },
             "block": {
                 "code": block.block_code,
                 "title": block.block_title,
@@ -195,6 +203,8 @@ def certification(award: CertificationAward) -> bytes:
                 "title": referential.title,
                 "rncp": referential.rncp,
                 "option_title": option.title if option else None,
+                "block_label": referential.block_label,
+                "option_label": referential.option_label,
             },
             "blocks": [
                 {

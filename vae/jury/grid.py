@@ -86,9 +86,7 @@ def missing_answers(
                 not result.block_validated
                 and not block_entry(grid, block.code).get("recommendation", "").strip()
             ):
-                missing.append(
-                    f"{block.code} : rédigez les préconisations pour ce bloc non validé."
-                )
+                missing.append(f"{block.code} non validé : rédigez les préconisations.")
     return missing
 
 
@@ -126,3 +124,50 @@ def results(
 def fingerprint(grid: dict[str, Any]) -> str:
     """What a signature covers: the grid's content, canonically encoded."""
     return hashlib.sha256(json.dumps(grid, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class GridStates:
+    """What the grid shows: « à évaluer » until something is judged, then the 80 % rule's result."""
+
+    competencies: dict[str, str]
+    blocks: dict[str, str]
+
+
+def states(
+    blocks: list[GridBlock],
+    grid: dict[str, Any],
+    threshold: Threshold = DEFAULT_THRESHOLD,
+    block_word: str = "Bloc",
+) -> GridStates:
+    """Each competency's and block's state; ``block_word`` is the certification's « Bloc »."""
+    outcome = results(blocks, grid, threshold)
+    competencies: dict[str, str] = {}
+    block_states: dict[str, str] = {}
+    for block in blocks:
+        result = outcome[block.code]
+        any_judged = False
+        for competency, judged_result in zip(block.competencies, result.competencies, strict=True):
+            values = entry(grid, competency.code)
+            if competency.criteria:
+                judged = any(a is not None for a in values.get("criteria") or [])
+            else:
+                judged = values.get("validated") is not None
+            any_judged = any_judged or judged
+            competencies[competency.code] = (
+                ("validée" if judged_result.validated else "non validée") if judged else "à évaluer"
+            )
+        block_states[block.code] = (
+            f"{block_word} {'validé' if result.block_validated else 'non validé'}"
+            if any_judged
+            else f"{block_word} à évaluer"
+        )
+    return GridStates(competencies, block_states)
+
+
+def situations_by_block(snapshot: dict[str, Any] | None) -> dict[str, list[dict[str, Any]]]:
+    """The livret 2 situations (latest version submitted), grouped by the block they illustrate."""
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for situation in (snapshot or {}).get("situations") or []:
+        grouped.setdefault(situation.get("block_code") or "", []).append(situation)
+    return grouped

@@ -36,6 +36,7 @@ from vae.documents.text import (
 )
 from vae.french import NBSP, capitalised
 from vae.jury.document_parts import DEFAULT_DURATION, KO_HEX, cert_title, count_or_none, slot_text
+from vae.referentials.words import UnitWords
 from vae.rules.jury import required_count
 
 OK_HEX = "#1b6e3a"
@@ -56,29 +57,30 @@ def _cells(base: Any, *markups: str) -> list[Any]:
 
 
 def _members(members: list[Any], base: Any) -> list[Flowable]:
-    rows = [_cells(base, *(f"<b>{h}</b>" for h in ("Membre", "Qualité", "Signature")))]
+    rows = [_cells(base, *(f"<b>{h}</b>" for h in ("Membre", "Qualité", "Validation")))]
     signed = 0
     for member in (as_dict(m) for m in members):
         moment = moment_text(member.get("signed_at")) if member.get("signed_at") else ""
         signed += bool(moment)
-        signature = (
-            f"Signé électroniquement le {escape(moment)}"
-            if moment
-            else f'<font color="{KO_HEX}">Non signé</font>'
-        )
         name, quality = (
             escape(short_line(member.get("name"))),
             escape(short_line(member.get("kind_label"))),
+        )
+        signature = (
+            f"Validé en ligne le {escape(moment)} par {name or 'ce membre'}, connecté à son "
+            "compte personnel"
+            if moment
+            else f'<font color="{KO_HEX}">Pas encore validé en ligne</font>'
         )
         rows.append(_cells(base, name or "—", quality or "—", signature))
     if len(rows) == 1:
         rows.append(_cells(base, "Aucun membre désigné", "", ""))
     final = signed >= 2 and signed == len(rows) - 1
     status = (
-        "Les membres du jury ont signé la même proposition : elle est définitive."
+        "Les membres du jury ont validé en ligne la même proposition : elle est définitive."
         if final
         else "Proposition non définitive : elle le sera quand les deux membres du jury auront "
-        "signé le même résultat."
+        "validé en ligne le même résultat."
     )
     widths = [CONTENT_WIDTH * share for share in (0.3, 0.36, 0.34)]
     return [grid_table(rows, widths, header=True), Spacer(1, 4), Paragraph(status, base.note)]
@@ -163,8 +165,8 @@ def minutes_pdf(data: dict) -> bytes:
     cert, session = as_dict(data.get("certification")), as_dict(data.get("session"))
     who = as_dict(data.get("candidate"))
     name = full_name(who.get("first_name"), who.get("last_name"))
-    label = short_line(cert.get("block_label"), 30) or "Bloc"
-    label = label[:1].upper() + label[1:]
+    words = UnitWords.of(short_line(cert.get("block_label"), 30), None)
+    label = words.Block
     threshold = _threshold(data.get("threshold_percent"))
     option = short_line(cert.get("option_title"), 200)
     request_scope = short_line(cert.get("scope"), 300)
@@ -187,7 +189,7 @@ def minutes_pdf(data: dict) -> bytes:
             base,
             label_width=3.6 * CONTENT_WIDTH / 17,
         ),
-        *section_heading("Composition du jury et signatures", base.h1),
+        *section_heading("Composition du jury et validation", base.h1),
         *_members(as_list(data.get("members")), base),
     ]
     for block in blocks:
@@ -206,7 +208,7 @@ def minutes_pdf(data: dict) -> bytes:
         Paragraph(
             "Cette proposition est transmise au jury paritaire national de la CPNEFP, qui "
             "proclame les résultats ; il est souverain dans sa décision. Un certificat de "
-            "compétences professionnelles est délivré pour chaque bloc validé.",
+            f"compétences professionnelles est délivré pour chaque {words.block} validé.",
             base.note,
         )
     )

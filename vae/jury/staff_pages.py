@@ -180,7 +180,7 @@ def proclaim(dossier_id: uuid.UUID) -> Any:
     class Form(ProclaimForm):
         pass
 
-    proclaim_fields(Form, list(proposal))
+    proclaim_fields(Form, list(proposal), dossier.referential.words)
     defaults = {field_key(code, "result"): "1" if ok else "0" for code, ok in proposal.items()}
     defaults["proclaimed_on"] = clock.today()
     form = Form(data=defaults) if request.method == "GET" else Form()

@@ -38,8 +38,13 @@ from vae.dossier.enums import AttachmentKind
 from vae.dossier.models import Dossier
 from vae.extensions import db
 from vae.livret2 import blocks, operations, snapshot
-from vae.livret2.models import Livret2, Livret2Version, Situation
-from vae.livret2.situation_form import build_situation_form, fill_from_livret1, guidance
+from vae.livret2.models import TEXT_FIELDS, Livret2, Livret2Version, Situation
+from vae.livret2.situation_form import (
+    build_situation_form,
+    competency_choice,
+    fill_from_livret1,
+    guidance,
+)
 from vae.roles import Role
 
 bp = Blueprint("livret2", __name__, url_prefix="/dossiers/<uuid:dossier_id>/livret2")
@@ -197,6 +202,9 @@ def situation_form(dossier_id: uuid.UUID, situation_id: uuid.UUID | None = None)
             if situation is not None and a.situation_id == situation.id
         ],
         guidance=guidance(dossier, livret),
+        competencies=competency_choice(dossier, livret, form),
+        min_words=operations.MIN_WORDS,
+        word_fields=TEXT_FIELDS,
     )
 
 

@@ -85,7 +85,7 @@ def check_situation(dossier: Dossier, livret: Livret2, data: Mapping[str, Any]) 
     problems = []
     activity_codes = {a.code for a in block.activities}
     if data.get("activity_code") and data["activity_code"] not in activity_codes:
-        problems.append("Cette activité n'appartient pas au bloc choisi.")
+        problems.append(f"Cette activité n'appartient pas au {referential.words.block} choisi.")
     known = {c.code for b in referential.blocks for c in b.competencies}
     unknown = [c for c in data.get("competencies", []) if c not in known]
     if unknown:

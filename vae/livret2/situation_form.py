@@ -3,6 +3,7 @@ livret 1, employer and period taken from a livret 1 activity, the jury's criteri
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from wtforms import SelectChoice
@@ -11,6 +12,11 @@ from forms.livret2 import SituationForm
 from vae.dossier.models import Dossier
 from vae.french import date_fr
 from vae.livret2.models import Livret2, Situation
+
+
+def _block_label(referential: Any, block: Any) -> str:
+    """« Bloc B1 – Titre » in the referential's own word for its units."""
+    return f"{referential.block_label.capitalize()} {block.code} – {block.title or ''}"
 
 
 def build_situation_form(
@@ -28,7 +34,7 @@ def build_situation_form(
     for block in referential.blocks:
         if block.code not in livret.target_blocks:
             continue
-        label = f"{referential.block_label.capitalize()} {block.code} – {block.title or ''}"
+        label = _block_label(referential, block)
         if referential.livret2.situations_per == "activity" and block.activities:
             points += [
                 SelectChoice(f"{block.code}/{a.code}", f"{label} / {a.title}")
@@ -77,3 +83,52 @@ def guidance(dossier: Dossier, livret: Livret2) -> list[tuple[str, list[str]]]:
             if criteria:
                 rows.append((f"{competency.code} – {competency.title}", criteria))
     return rows
+
+
+@dataclass(frozen=True)
+class CompetencyGroup:
+    """The competencies of one targeted block (or domain), as checkboxes of the form."""
+
+    block: str
+    label: str
+    choices: tuple[tuple[str, str, bool], ...]  # code, label, checked
+
+    @property
+    def any_checked(self) -> bool:
+        return any(checked for _code, _label, checked in self.choices)
+
+
+@dataclass(frozen=True)
+class CompetencyChoice:
+    """The competencies split: the chosen block's first, the others behind « afficher tout »."""
+
+    shown: tuple[CompetencyGroup, ...]
+    others: tuple[CompetencyGroup, ...]
+
+    @property
+    def others_open(self) -> bool:
+        """Open « afficher tout » when a competency of another block is already checked."""
+        return any(g.any_checked for g in self.others)
+
+
+def competency_choice(dossier: Dossier, livret: Livret2, form: SituationForm) -> CompetencyChoice:
+    """The competencies of the block the situation is attached to, then all the others."""
+    referential = dossier.referential
+    point = form.attachment_point.data or next(
+        (c.value for c in form.attachment_point.choices or []), ""
+    )
+    chosen = str(point).partition("/")[0]
+    checked = set(form.competencies.data or [])
+    groups = [
+        CompetencyGroup(
+            block.code,
+            _block_label(referential, block),
+            tuple((c.code, f"{c.code} – {c.title}", c.code in checked) for c in block.competencies),
+        )
+        for block in referential.blocks
+        if block.code in livret.target_blocks and block.competencies
+    ]
+    return CompetencyChoice(
+        tuple(g for g in groups if g.block == chosen),
+        tuple(g for g in groups if g.block != chosen),
+    )

@@ -13,7 +13,9 @@ from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from vae.access import public
+from vae.drafts import KEEP_FOR
 from vae.extensions import db, limiter
+from vae.glossary import ENTRIES
 
 bp = Blueprint("main", __name__)
 log = logging.getLogger(__name__)
@@ -30,7 +32,49 @@ def home() -> Any:
 @bp.route("/accessibilite")
 @public
 def accessibility() -> Any:
-    return render_template("main/accessibility.html")
+    """The accessibility statement (RGAA form)."""
+    return render_template("main/accessibility.html", contact=current_app.config["CPNEFP_EMAIL"])
+
+
+@bp.route("/lexique")
+@public
+def glossary() -> Any:
+    """The words of the VAE explained (CPNEFP, ETP, recevabilité…)."""
+    return render_template("main/glossary.html", entries=ENTRIES)
+
+
+@bp.route("/mentions-legales")
+@public
+def legal_notices() -> Any:
+    """Publisher, director of publication and host, from the configuration."""
+    return render_template("main/legal.html", **legal_settings())
+
+
+@bp.route("/donnees-personnelles")
+@public
+def privacy_notice() -> Any:
+    """Controller, purposes, legal bases, retention periods and rights."""
+    return render_template(
+        "main/privacy.html",
+        retention_years=current_app.config["RETENTION_YEARS"],
+        draft_days=KEEP_FOR.days,
+        **legal_settings(),
+    )
+
+
+def legal_settings() -> dict[str, str]:
+    """The configured publisher, host and contact, as the public pages print them."""
+    settings = {key.lower(): current_app.config[key] for key in LEGAL_KEYS}
+    return {**settings, "contact": current_app.config["CPNEFP_EMAIL"]}
+
+
+LEGAL_KEYS = (
+    "PUBLISHER_NAME",
+    "PUBLISHER_ADDRESS",
+    "PUBLICATION_DIRECTOR",
+    "HOST_NAME",
+    "HOST_ADDRESS",
+)
 
 
 @bp.route("/sante")

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from vae.dbtypes import UTCDateTime, utcnow
 from vae.extensions import db
 from vae.referentials.schema import Referential
+from vae.referentials.words import UnitWords
 
 
 class Certification(db.Model):
@@ -27,6 +28,12 @@ class Certification(db.Model):
     current_version: Mapped[ReferentialVersion | None] = relationship(
         foreign_keys=[current_version_id], post_update=True
     )
+
+    @property
+    def words(self) -> UnitWords:
+        """How the certification names its blocks and options (current version)."""
+        version = self.current_version
+        return version.referential.words if version is not None else UnitWords()
 
 
 class ReferentialVersion(db.Model):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from vae.referentials.words import UnitWords
 from vae.rules.jury import DEFAULT_THRESHOLD
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
@@ -125,6 +126,11 @@ class Referential(_Strict):
             if unknown:
                 raise ValueError(f"option {option.code}: blocs inconnus {', '.join(unknown)}")
         return self
+
+    @property
+    def words(self) -> UnitWords:
+        """How this certification names its units and options (« domaine », « mention »…)."""
+        return UnitWords.of(self.block_label, self.option_label)
 
     def block(self, code: str) -> Block:
         for block in self.blocks:

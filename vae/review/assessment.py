@@ -23,6 +23,21 @@ class ReviewedActivity:
     proof_valid: bool | None
     finding: Finding | None
 
+    @property
+    def finding_summary(self) -> str:
+        """The officer's finding in one French line (empty without a finding)."""
+        if self.finding is None:
+            return ""
+        words = {True: "oui", False: "non"}
+        parts = []
+        if self.finding.relevant is not None:
+            parts.append(f"en rapport : {words[self.finding.relevant]}")
+        if self.finding.attestation_valid is not None:
+            parts.append(f"justificatif valable : {words[self.finding.attestation_valid]}")
+        if self.finding.comment:
+            parts.append(self.finding.comment)
+        return "Constat : " + (" ; ".join(parts) if parts else "non examiné")
+
 
 def reviewed_activities(
     snapshot: DossierSnapshot, findings: dict[str, Finding]

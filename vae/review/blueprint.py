@@ -208,6 +208,7 @@ def _review_page(dossier: Dossier, **forms: Any) -> str:
         withdraw_form=withdraw_form if withdrawable else None,
         checklist=_checklist(snapshot, rows),
         changes=complements.changes_since_previous(dossier),
+        default_livret2_due=deadlines.livret2_default_due(clock.today()),
         attachments={str(a.id): a for a in dossier.attachments},
     )
 
