@@ -268,6 +268,8 @@ def test_livret2_grid_minutes_results_and_letters_cover_only_the_requested_block
         livret = db.session.scalar(select(Livret2).where(Livret2.dossier_id == dossier.id))
         l2.submit(dossier, livret, officer)
     staff = logged_in(Role.STAFF)
+    review_page = re.sub(r"\s+", " ", text(staff.get(f"/cpnefp/dossiers/{dossier_id}")))
+    assert "Demande portant sur les domaines D1, D3 (demande limitée" in review_page
     certifier, certifier_user = member(app, make_user, MemberKind.CERTIFIER)
     professional, professional_user = member(app, make_user, MemberKind.PROFESSIONAL)
     assert compose(staff, dossier_id, session_id, certifier, professional).status_code == 302

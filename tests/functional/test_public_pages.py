@@ -67,7 +67,7 @@ def test_accessibility_statement_follows_the_rgaa_form(app, client) -> None:
     assert "<strong>partiellement conforme</strong>" in html
     for tested in ("axe", "Chromium", "1280, 375 et 320 pixels", "clavier", "sans JavaScript"):
         assert tested in html
-    assert "PDF" in html and "version HTML accessible" in html
+    assert "PDF" in html and "pas encore sous la forme d'une version HTML" in html
     assert "mailto:accessibilite@cpnefp.example" in html
     assert "Défenseur des droits" in html
 
