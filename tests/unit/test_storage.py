@@ -618,3 +618,24 @@ def test_served_name_ends_with_the_detected_type_and_has_no_invisible_character(
     assert not any(unicodedata.category(c) in ("Cc", "Cf") for c in name)
     assert unicodedata.normalize("NFC", name) == name
     assert display_name(name, mime) == name  # serving a stored name again changes nothing
+
+
+def test_a_document_the_app_made_is_stored_even_if_its_bytes_read_like_active_content(
+    tmp_path,
+) -> None:
+    """Compressed streams may hold « /JS » by chance: an upload with it is refused, a letter
+    the app built itself is stored, with its checksum."""
+    import hashlib
+
+    from tests.helpers import make_pdf
+    from vae.storage import UploadRejected, store, store_document
+
+    pdf = make_pdf().replace(b"%%EOF", b"% /JS \n%%EOF")
+    with pytest.raises(UploadRejected):
+        store(io.BytesIO(pdf), "lettre.pdf", tmp_path)
+    stored = store_document(pdf, "lettre.pdf", tmp_path)
+    assert (
+        stored.sha256 == hashlib.sha256(pdf).hexdigest() and stored.mime_type == "application/pdf"
+    )
+    with pytest.raises(ValueError):
+        store_document(b"GIF89a", "x.pdf", tmp_path)

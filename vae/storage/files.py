@@ -7,7 +7,6 @@ a temporary file in the target folder, ``fsync`` and ``os.replace``.
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import re
 import secrets
@@ -58,9 +57,12 @@ def store(
     writes ``folder/<shard>/<random>.<ext>`` atomically with mode ``0o640``.
     """
     data = _read_limited(stream, max_bytes + 1)
-    mime = check(data, max_bytes)
+    return _write(data, check(data, max_bytes), filename, Path(folder))
+
+
+def _write(data: bytes, mime: str, filename: str | None, folder: Path) -> StoredFile:
+    """Write checked ``data`` under a new random name, atomically, mode ``0o640``."""
     ext = ACCEPTED[mime]
-    folder = Path(folder)
     while True:
         stored_name = secrets.token_hex(16) + ext
         target = path_of(folder, stored_name)
@@ -88,8 +90,12 @@ def store(
 
 
 def store_document(pdf: bytes, filename: str, folder: Path) -> StoredFile:
-    """Store a PDF the app made itself (a submission, a letter), checked like any upload."""
-    return store(io.BytesIO(pdf), filename, folder, max(len(pdf), 1))
+    """Store a PDF the app made itself (a submission, a letter). It is no upload: the scan for
+    active content, which reads raw bytes, may find « /JS » by chance inside the compressed
+    streams of a genuine document, and a letter must never be refused for that."""
+    if not pdf.startswith(b"%PDF-"):
+        raise ValueError("store_document takes a PDF")
+    return _write(pdf, "application/pdf", filename, Path(folder))
 
 
 def path_of(folder: Path, stored_name: str) -> Path:
