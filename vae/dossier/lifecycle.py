@@ -19,7 +19,7 @@ from vae.auth.models import User
 from vae.dbtypes import locked
 from vae.dossier import operations
 from vae.dossier.enums import OPEN_STATUSES, AttachmentKind, DossierStatus
-from vae.dossier.models import Activity, Attachment, Dossier, Training
+from vae.dossier.models import Activity, Dossier, Training
 from vae.dossier.quotas import quota_breach
 from vae.extensions import db
 from vae.provided import Provided
@@ -163,16 +163,7 @@ def _copy_content(source: Dossier, draft: Dossier, copied: list[str]) -> None:
         copied.append(stored.stored_name)
         activity, training = activities.get(old.activity_id), trainings.get(old.training_id)
         draft.attachments.append(
-            Attachment(
-                activity_id=activity.id if activity else None,
-                training_id=training.id if training else None,
-                kind=old.kind,
-                stored_name=stored.stored_name,
-                display_name=old.display_name,
-                mime_type=stored.mime_type,
-                size=stored.size,
-                sha256=stored.sha256,
-            )
+            operations.attachment_of(stored, old.kind, activity=activity, training=training)
         )
 
 

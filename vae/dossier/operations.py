@@ -252,6 +252,22 @@ def save_cv(dossier: Dossier, cv: str) -> None:
 # --- attachments ------------------------------------------------------------------------------
 
 
+def attachment_of(
+    stored: Any, kind: AttachmentKind, *, activity: Any = None, training: Any = None
+) -> Attachment:
+    """The row of a file just stored (``storage.StoredFile``), tied to its activity or training."""
+    return Attachment(
+        activity_id=activity.id if activity else None,
+        training_id=training.id if training else None,
+        kind=kind,
+        stored_name=stored.stored_name,
+        display_name=stored.display_name,
+        mime_type=stored.mime_type,
+        size=stored.size,
+        sha256=stored.sha256,
+    )
+
+
 def add_attachment(
     dossier: Dossier,
     kind: AttachmentKind,
@@ -271,17 +287,8 @@ def add_attachment(
     stored = storage.store(
         stream, filename, upload_folder(), current_app.config["UPLOAD_MAX_BYTES"]
     )
-    attachment = Attachment(
-        dossier=dossier,
-        activity_id=activity.id if activity else None,
-        training_id=training.id if training else None,
-        kind=kind,
-        stored_name=stored.stored_name,
-        display_name=stored.display_name,
-        mime_type=stored.mime_type,
-        size=stored.size,
-        sha256=stored.sha256,
-    )
+    attachment = attachment_of(stored, kind, activity=activity, training=training)
+    attachment.dossier = dossier
     with storage.removed_on_failure(upload_folder(), stored.stored_name):
         db.session.add(attachment)
         db.session.flush()
