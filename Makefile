@@ -5,8 +5,9 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app vae
 PYTEST_ARGS ?=
 PORT ?= 5000
+PG_LOG := .pytest-postgres.log
 
-.PHONY: run test install install-test system-deps lint unit functional functional-postgres e2e bench load clean
+.PHONY: run test install install-test system-deps lint unit functional functional-postgres e2e bench bench-scale load clean
 
 $(VENV)/.runtime: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -58,14 +59,27 @@ functional-postgres: install-test system-deps
 e2e: install-test system-deps
 	$(BIN)/pytest tests/e2e -q $(PYTEST_ARGS)
 
-# Everything: lint, then the whole suite on SQLite (unit, functional, browser), then the
-# database-backed tests again on a throwaway PostgreSQL cluster.
+# Everything: lint, then the whole suite on SQLite (unit, functional, browser) and, side by
+# side on the second core, the database-backed tests again on a throwaway PostgreSQL cluster.
+# PostgreSQL's report is printed when both are done; the target fails if either fails.
 test: install-test system-deps lint
-	$(BIN)/pytest -q $(PYTEST_ARGS)
-	scripts/with-postgres $(BIN)/pytest tests/functional -q $(PYTEST_ARGS)
+	@echo "PostgreSQL : tests/functional en parallèle, compte rendu à la fin ($(PG_LOG))"
+	@scripts/with-postgres $(BIN)/pytest tests/functional -q -p no:cacheprovider $(PYTEST_ARGS) \
+		> $(PG_LOG) 2>&1 & postgres=$$!; \
+	$(BIN)/pytest -q $(PYTEST_ARGS); sqlite=$$?; \
+	wait $$postgres; pg=$$?; \
+	echo "--- PostgreSQL (tests/functional) ---"; cat $(PG_LOG); \
+	echo "SQLite : code $$sqlite ; PostgreSQL : code $$pg"; \
+	test $$sqlite -eq 0 && test $$pg -eq 0
 
 bench: install-test
 	$(BIN)/python bench/run.py
+
+# Server CPU per request of the staff pages at 10k, 100k and 1M dossiers on SQLite, then 100k
+# on a throwaway PostgreSQL cluster, and the streamed exports of 100k (not part of make test).
+bench-scale: install-test
+	$(BIN)/python bench/scale.py
+	scripts/with-postgres $(BIN)/python bench/scale.py --postgres
 
 # 50 candidates and 5 officers at once for 60 s against gunicorn, on SQLite then on a throwaway
 # PostgreSQL cluster; every accepted write is then looked up in the database (LOAD <db> ok).
@@ -74,4 +88,4 @@ load: install
 	scripts/with-postgres $(BIN)/python bench/load_test.py --postgres
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache .hypothesis tests/e2e/artifacts
+	rm -rf $(VENV) *.egg-info .pytest_cache $(PG_LOG) .ruff_cache .hypothesis tests/e2e/artifacts

@@ -1,24 +1,30 @@
-"""Benchmark: the real app under gunicorn against a bare Flask route, on a 100,000-dossier base.
+"""Benchmark: the real app under gunicorn against its empty signed-in page and a bare Flask
+route, on a 100,000-dossier base.
 
 1. A throwaway instance folder and SQLite database in a temporary directory (PostgreSQL when
    ``VAE_BENCH_DATABASE_URL`` names an empty, throwaway database), migrated by Alembic, the
    referentials loaded, then seeded with Core bulk inserts (``bench/seed.py``).
 2. In process, signed in as a CPNEFP officer through the real login form: the number of SQL
    statements of the review queue, for the plain page and a few filtered ones (the maximum).
-3. ``gunicorn --workers 2`` (sync) serves the app and, the same way, ``bench/hello_app.py``;
-   ``bench/load.py`` drives both with the same settings, the targets alternated over
-   ``ROUNDS`` rounds, each keeping its best rate. Speed is only ever given as a ratio to the
-   bare route measured in the same run.
+3. ``gunicorn --workers 2`` (sync) serves the app with its floor page (``bench/floor_app.py``:
+   an empty signed-in page, the least an authenticated page costs) and, the same way,
+   ``bench/hello_app.py``; ``bench/load.py`` drives them with the same settings, the targets
+   alternated over ``ROUNDS`` rounds, each keeping its best rate. Speed is only ever given as
+   a ratio to the floor or to the bare route, measured in the same run.
 
 Prints::
 
     BENCH seed_100k_s <s> s
     BENCH staff_queue_sql_queries <n> queries
     BENCH hello_rps <r> req/s
+    BENCH floor_rps <r> req/s
     BENCH candidate_dossier_rps <r> req/s
     BENCH staff_queue_100k_rps <r> req/s
+    RATIO floor_vs_hello <r>
     RATIO candidate_dossier_vs_hello <r>
     RATIO staff_queue_100k_vs_hello <r>
+    RATIO candidate_dossier_vs_floor <r>   (goal: at least 0.5)
+    RATIO staff_queue_100k_vs_floor <r>    (goal: at least 0.5)
 
 Diagnostics go to the standard error, prefixed with ``#``; ``VAE_BENCH_EXPLAIN=1`` adds the
 query plans of the queue's statements, ``VAE_BENCH_KEEP=1`` keeps the temporary directory.
@@ -45,6 +51,7 @@ from pathlib import Path
 from typing import Any
 
 import load
+from floor_app import FLOOR_PATH
 from seed import seed
 from server import serve, stop, wait_ready
 
@@ -92,7 +99,7 @@ def prepare(tmp: Path) -> dict[str, str]:
     return settings
 
 
-def build_database(app: Any) -> Any:
+def build_database(app: Any, dossiers: int = DOSSIERS, activities: int | None = None) -> Any:
     """Migrate from empty, load the referentials, seed; returns the seeding summary."""
     from flask_migrate import upgrade
     from sqlalchemy import inspect
@@ -109,7 +116,11 @@ def build_database(app: Any) -> Any:
             )
         _quiet_upgrade(upgrade)
         load_all()
-        return seed(db.engine, DOSSIERS)
+        return (
+            seed(db.engine, dossiers)
+            if activities is None
+            else seed(db.engine, dossiers, activities)
+        )
 
 
 def _quiet_upgrade(upgrade: Any) -> None:
@@ -131,12 +142,8 @@ def _quiet_upgrade(upgrade: Any) -> None:
 # --- SQL statements of the queue, in process ----------------------------------------------------
 
 
-def queue_queries(app: Any, email: str, password: str) -> int:
-    """Sign in through the form; the most statements a queue URL runs (timings go to stderr)."""
-    from sqlalchemy import event
-
-    from vae.extensions import db
-
+def signed_in(app: Any, email: str, password: str) -> Any:
+    """A test client signed in through the real login form."""
     client = app.test_client()
     page = client.get("/connexion")
     match = _CSRF.search(page.data)
@@ -148,7 +155,16 @@ def queue_queries(app: Any, email: str, password: str) -> int:
     )
     if response.status_code != 302:
         raise SystemExit(f"staff login failed in process: {response.status_code}")
+    return client
 
+
+def queue_queries(app: Any, email: str, password: str) -> int:
+    """Sign in through the form; the most statements a queue URL runs (timings go to stderr)."""
+    from sqlalchemy import event
+
+    from vae.extensions import db
+
+    client = signed_in(app, email, password)
     with app.app_context():
         engine = db.engine
     statements: list[list[Any]] = []
@@ -254,7 +270,8 @@ def main() -> int:
         env = {**os.environ, **settings}
         hello, hello_port = serve("bench.hello_app:app", env, tmp / "hello.log", *GUNICORN)
         processes.append(hello)
-        real, app_port = serve("vae:create_app()", env, tmp / "app.log", *GUNICORN)
+        target = "bench.floor_app:create_floor_app()"  # the product plus its floor page
+        real, app_port = serve(target, env, tmp / "app.log", *GUNICORN)
         processes.append(real)
         wait_ready(hello, hello_port, "/", tmp / "hello.log")
         wait_ready(real, app_port, "/connexion", tmp / "app.log")
@@ -267,6 +284,7 @@ def main() -> int:
         # two-core machine, a neighbour's burst would otherwise decide the ratio.
         targets = {
             "hello": (hello_port, ["/"], None),
+            "floor": (app_port, [FLOOR_PATH], candidate),
             "candidate": (app_port, [candidate_page], candidate),
             "queue": (app_port, QUEUE_URLS, staff),
         }
@@ -276,17 +294,21 @@ def main() -> int:
                 result = load.run(port, paths, jar)
                 if name not in best or result.rps > best[name].rps:
                     best[name] = result
-        baseline, candidate_run, queue_run = best["hello"], best["candidate"], best["queue"]
+        baseline, floor = best["hello"], best["floor"]
+        candidate_run, queue_run = best["candidate"], best["queue"]
         print(f"BENCH hello_rps {baseline.rps:.1f} req/s")
+        print(f"BENCH floor_rps {floor.rps:.1f} req/s")
         print(f"BENCH candidate_dossier_rps {candidate_run.rps:.1f} req/s")
         print(f"BENCH staff_queue_100k_rps {queue_run.rps:.1f} req/s")
+        print(f"RATIO floor_vs_hello {ratio(floor.rps, baseline.rps)}")
         print(f"RATIO candidate_dossier_vs_hello {ratio(candidate_run.rps, baseline.rps)}")
-        print(f"RATIO staff_queue_100k_vs_hello {ratio(queue_run.rps, baseline.rps)}", flush=True)
+        print(f"RATIO staff_queue_100k_vs_hello {ratio(queue_run.rps, baseline.rps)}")
+        print(f"RATIO candidate_dossier_vs_floor {ratio(candidate_run.rps, floor.rps)}")
+        print(f"RATIO staff_queue_100k_vs_floor {ratio(queue_run.rps, floor.rps)}", flush=True)
         note(
             f"{load.CONCURRENCY} clients, {load.WARMUP_S:.0f} s warm-up + "
             f"{load.DURATION_S:.0f} s measured, best of {ROUNDS} alternated rounds; requests "
-            f"counted: hello {baseline.requests}, candidate {candidate_run.requests}, "
-            f"queue {queue_run.requests}"
+            f"counted: " + ", ".join(f"{name} {run.requests}" for name, run in best.items())
         )
     except load.LoadError as error:
         print(f"bench/http_bench.py: {error}", file=sys.stderr)

@@ -355,9 +355,21 @@ class SubmitForm(FlaskForm):
     """Built per dossier: one checkbox per commitment (see :func:`submit_form`)."""
 
 
-def submit_form(commitments: Any, formdata: Any = None) -> FlaskForm:
+REVIEWED = (
+    "J'ai relu l'ensemble de mon dossier, y compris ce que mes accompagnateurs y ont saisi, "
+    "et je confirme qu'il est exact et complet."
+)
+
+
+def submit_form(commitments: Any, formdata: Any = None, *, reviewed: bool = False) -> FlaskForm:
+    """``reviewed``: also the confirmation of the whole dossier (an accompanied dossier)."""
+
     class _Form(SubmitForm):
         pass
+
+    if reviewed:
+        required = InputRequired("Cochez cette case une fois votre dossier relu en entier.")
+        setattr(_Form, "reviewed", BooleanField(REVIEWED, validators=[required]))  # noqa: B010
 
     for commitment in commitments:
         setattr(

@@ -29,6 +29,11 @@ class MemberForm(FlaskForm):
         validators=[InputRequired("Choisissez le compte.")],
         description="Créez d'abord un compte « Membre de jury » (Comptes).",
     )
+    certifier = SelectField(
+        "Annuaire du certificateur",
+        coerce=int,
+        validators=[InputRequired("Choisissez le certificateur dont l'annuaire liste ce membre.")],
+    )
     kind = RadioField(
         "Qualité",
         choices=[SelectChoice(k.value, k.label) for k in MemberKind],
@@ -47,6 +52,16 @@ class MemberForm(FlaskForm):
         "Formation des évaluateurs suivie le",
         validators=[Optional()],
         description="Laissez vide si la formation n'est pas suivie.",
+    )
+
+
+class MemberDirectoryForm(FlaskForm):
+    """An administrator attaches a member created before the directories to one of them."""
+
+    certifier = SelectField(
+        "Annuaire du certificateur",
+        coerce=int,
+        validators=[InputRequired("Choisissez le certificateur dont l'annuaire liste ce membre.")],
     )
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
+from flask import request
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     Form,
-    FormField,
     HiddenField,
     IntegerField,
     RadioField,
@@ -26,6 +27,7 @@ from forms.common import (
     no_control_characters,
     strip,
 )
+from forms.plain import PlainField, plain_fields
 from vae import clock
 from vae.review.complements import PROBLEMS, ItemSpec, Target
 from vae.review.models import DECISION_LABELS, EXPLICIT_KINDS, NON_RECEVABLE_REASONS, DecisionKind
@@ -156,21 +158,21 @@ class DecisionForm(_Locked):
             valid = self._check_items() and valid
         return valid
 
-    # The items of a request for complements: one sub-form per target (see decision_form).
+    # The items of a request for complements (see decision_form): the targets, and one
+    # sub-form per item ticked in the POST (none when the form is only shown).
     targets: tuple[Target, ...] = ()
+    items: dict[str, ComplementItemForm]
     items_errors: list[str]
-
-    def item_form(self, target: Target) -> Any:
-        return self[f"item_{target.key}"]
 
     def _check_items(self) -> bool:
         self.items_errors = []
         valid = True
         for target in self.targets:
-            item = self.item_form(target)
-            if not item.selected.data:
+            item = self.items.get(target.key)
+            if item is None or not item.selected.data:
                 continue
-            if target.problems and not item.problem.data:
+            valid = item.validate() and valid  # first: validate() resets the errors
+            if target.problems and item.problem.data not in target.problems:
                 item.problem.errors = [*item.problem.errors, "Choisissez ce qui ne va pas."]
                 valid = False
             if target.kind == "free" and not item.comment.data:
@@ -185,11 +187,45 @@ class DecisionForm(_Locked):
         """The ticked items, as the operation records them."""
         specs = []
         for target in self.targets:
-            item = self.item_form(target)
-            if item.selected.data:
+            item = self.items.get(target.key)
+            if item is not None and item.selected.data:
                 problem = item.problem.data if target.problems else None
                 specs.append(ItemSpec(target, problem or None, item.comment.data or ""))
         return specs
+
+    def item_fields(self) -> list[tuple[Target, dict[str, PlainField]]]:
+        """Each target's item fields as plain data: the posted item's values and errors, else
+        empty ones named like it (one unbound sub-form gives the labels)."""
+        blank = ComplementItemForm()
+        rows = []
+        for target in self.targets:
+            prefix = self._item_prefix(target)
+            posted = self.items.get(target.key)
+            fields = (
+                plain_fields(posted)
+                if posted is not None
+                else plain_fields(blank, {"selected": False, "comment": ""}, prefix=prefix)
+            )
+            problem = fields["problem"]
+            fields["problem"] = replace(
+                problem, choices=tuple((code, PROBLEMS[code]) for code in target.problems)
+            )
+            rows.append((target, fields))
+        return rows
+
+    def item_messages(self) -> list[str]:
+        """The errors of the ticked items, for the error summary."""
+        messages = self.items_errors[:]
+        for target in self.targets:
+            if (item := self.items.get(target.key)) is not None:
+                for name, errors in item.errors.items():
+                    messages += [
+                        f"{target.heading} – {item[name].label.text} : {e}" for e in errors
+                    ]
+        return messages
+
+    def _item_prefix(self, target: Target) -> str:
+        return f"{self._prefix}item_{target.key}-"
 
 
 class ComplementItemForm(Form):
@@ -200,22 +236,25 @@ class ComplementItemForm(Form):
         "Ce qui ne va pas",
         choices=[SelectChoice(code, label) for code, label in PROBLEMS.items()],
         validators=[Optional()],
+        validate_choice=False,  # checked against the target's own problems in _check_items
     )
     comment = long_text_field("Commentaire au candidat", None, 2000)
 
 
+ITEM_FIELDS = ("selected", "problem", "comment")
+
+
 def decision_form(targets: list[Target], **kwargs: Any) -> DecisionForm:
-    """The decision form with one item sub-form per target of the version under review."""
-
-    class _Form(DecisionForm):
-        pass
-
-    for target in targets:
-        setattr(_Form, f"item_{target.key}", FormField(ComplementItemForm, label=target.heading))
-    form = _Form(**kwargs)
+    """The decision form; on a POST, one item sub-form per target the officer filled in."""
+    form = DecisionForm(**kwargs)
     form.targets = tuple(targets)
     form.items_errors = []
-    for target in targets:
-        problem = form.item_form(target).problem
-        problem.choices = [SelectChoice(code, PROBLEMS[code]) for code in target.problems]
+    form.items = {}
+    formdata = kwargs.get("formdata", request.form)
+    if formdata and form.is_submitted():
+        for target in targets:
+            prefix = form._item_prefix(target)
+            posted = (formdata.get(f"{prefix}{name}", "") for name in ITEM_FIELDS)
+            if any(value not in ("", "false") for value in posted):  # kept when shown again
+                form.items[target.key] = ComplementItemForm(formdata, prefix=prefix)
     return form

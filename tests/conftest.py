@@ -17,6 +17,13 @@ from hypothesis import settings
 
 from tests.helpers import DEFAULT_PASSWORD, login
 
+# Argon2 at its lowest cost for every app of the run, the servers the tests start included
+# (they inherit the environment): thousands of accounts are created and signed in, and the
+# production cost (tests/unit/test_passwords.py checks the defaults) is argon2's own work.
+os.environ.setdefault("VAE_PASSWORD_HASH_TIME_COST", "1")
+os.environ.setdefault("VAE_PASSWORD_HASH_MEMORY_KIB", "64")
+os.environ.setdefault("VAE_PASSWORD_HASH_PARALLELISM", "1")
+
 # CI replays the same examples every run (a red build means a code change, not luck);
 # developers' runs explore new examples. No deadline: timing is for `make bench`.
 settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
@@ -105,9 +112,13 @@ def client(app: Any) -> Any:
 
 @pytest.fixture
 def make_user(app: Any) -> Callable[..., Any]:
-    """Create an account directly in the database: ``make_user(role, email=..., ...)``."""
+    """Create an account directly in the database: ``make_user(role, email=..., ...)``.
+
+    A staff account works for every certifier unless ``certifiers`` names some (codes; an
+    empty tuple: none, the scoping tests' unattached officer)."""
     from datetime import UTC, datetime
 
+    from tests.functional.certifier_flow import attach
     from vae.auth.models import User
     from vae.extensions import db
     from vae.roles import Role
@@ -122,6 +133,7 @@ def make_user(app: Any) -> Callable[..., Any]:
         first_name: str = "Léa",
         last_name: str = "Dupont",
         active: bool = True,
+        certifiers: Any = None,
     ) -> Any:
         counter["n"] += 1
         with app.app_context():
@@ -136,6 +148,10 @@ def make_user(app: Any) -> Callable[..., Any]:
             user.set_password(password)
             db.session.add(user)
             db.session.commit()
+            if role == Role.STAFF and certifiers is None:
+                attach(user.id)  # every certifier
+            elif role == Role.STAFF and certifiers:
+                attach(user.id, *certifiers)
             db.session.refresh(user)
             db.session.expunge(user)
             return user

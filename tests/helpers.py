@@ -17,7 +17,7 @@ _TOKEN = re.compile(
     rb'type="hidden" name="(?:[\w-]*-)?csrf_token" value="([^"]+)"|'
     rb'name="csrf_token" value="([^"]+)"'
 )
-KEEP_TABLES = {"certifications", "referential_versions", "alembic_version"}
+KEEP_TABLES = {"certifications", "certifiers", "referential_versions", "alembic_version"}
 
 
 def csrf_token(html: bytes) -> str:
@@ -99,6 +99,13 @@ def empty_user_tables() -> None:
                 )
             else:
                 connection.execute(table.delete())
+        # The certifiers stay (the referentials name them); what an admin filled in goes.
+        connection.execute(
+            sql(
+                "UPDATE certifiers SET address = '', city = '', email = '', phone = '', "
+                "signatory_name = '', signatory_title = '', letter_mentions = ''"
+            )
+        )
 
 
 def make_pdf(text: str = "Attestation employeur") -> bytes:

@@ -26,6 +26,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _configure(app, test_config)
     _trust_hosts_and_proxies(app)
 
+    from vae.auth.models import configure_hasher
+
+    configure_hasher(
+        app.config["PASSWORD_HASH_TIME_COST"],
+        app.config["PASSWORD_HASH_MEMORY_KIB"],
+        app.config["PASSWORD_HASH_PARALLELISM"],
+    )
+
     from vae import access, extensions, logs, models, web  # noqa: F401  (models: the tables)
 
     logs.init_app(app)

@@ -77,6 +77,8 @@ def enforce() -> Any:
     kind = rule[0]
     if kind == "public":
         return None
+    if kind == "api_token":
+        return None  # the view's token check decides (vae.api.auth); a session never counts
     if kind == "anonymous":
         if current_user.is_authenticated:
             return redirect(url_for("main.home"))

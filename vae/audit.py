@@ -11,7 +11,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 from flask_login import current_user
 from sqlalchemy import ForeignKey, Index, String, Text, Uuid, event, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -19,6 +19,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from vae.dbtypes import UTCDateTime, utcnow
 from vae.extensions import db
 from vae.roles import ROLE_LABELS
+
+# actor_role of an API call: no account acts, a certifier's token does (its id is in the entry).
+API_TOKEN_ROLE = "api_token"
 
 
 class AuditEntry(db.Model):
@@ -38,14 +41,24 @@ class AuditEntry(db.Model):
     to_state: Mapped[str | None] = mapped_column(String(40))
     comment: Mapped[str | None] = mapped_column(Text)
     ip: Mapped[str | None] = mapped_column(String(64))
+    # An API call's token (actor_role API_TOKEN_ROLE): the label names it and its certifier.
+    api_token_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("api_tokens.id", ondelete="SET NULL"), index=True
+    )
 
     actor: Mapped[Any] = relationship("User", lazy="joined")
+    api_token: Mapped[Any] = relationship("ApiToken")
 
     @property
     def actor_label(self) -> str:
         """Who acted, as shown today: the current name, or the role alone once anonymised."""
         if self.actor_role is None:
             return "système"
+        if self.actor_role == API_TOKEN_ROLE:
+            token = self.api_token
+            if token is None:
+                return "API : jeton supprimé"
+            return f"API : {token.name} ({token.certifier.name})"
         role_label = str(ROLE_LABELS.get(self.actor_role, "Utilisateur"))
         user = self.actor
         if user is None:
@@ -80,6 +93,8 @@ def record(
     actor: Any = None,
 ) -> AuditEntry:
     """Add an entry to the session; the caller's commit makes it permanent with the change."""
+    if has_request_context() and g.get("audit_actor") is not None:
+        actor = g.audit_actor  # an API write: every entry it makes names the token
     if actor is None and has_request_context() and current_user.is_authenticated:
         actor = current_user._get_current_object()
     entry = AuditEntry(
@@ -92,6 +107,7 @@ def record(
         to_state=to_state,
         comment=comment,
         ip=request.remote_addr if has_request_context() else None,
+        api_token_id=getattr(actor, "token_id", None),
     )
     db.session.add(entry)
     return entry

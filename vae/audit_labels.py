@@ -64,6 +64,11 @@ ACTION_LABELS = {
     "closed": "Dossier clos (certificats remis)",
     "closed_automatically": "Dossier clos automatiquement après la proclamation",
     "certification_awarded": "Certification délivrée",
+    # accompagnateurs
+    "accompagnateur_invited": "Accompagnateur invité",
+    "accompagnateur_accepted": "Invitation d'accompagnateur acceptée",
+    "accompagnateur_revoked": "Accompagnateur retiré par le candidat",
+    "accompagnateur_signed_up": "Inscription d'un accompagnateur par son invitation",
     # accounts
     "signed_up": "Inscription",
     "signup_repeated": "Nouvelle inscription avec la même adresse",
@@ -82,6 +87,16 @@ ACTION_LABELS = {
     "draft_erased": "Brouillon effacé",
     "anonymised": "Anonymisation",
     "referential_loaded": "Référentiel chargé",
+    # certifiers
+    "certifier_created": "Certificateur créé au chargement d'un référentiel",
+    "certifier_updated": "Coordonnées du certificateur modifiées",
+    "certifiers_changed": "Certificateurs du compte modifiés",
+    "webhook_added": "Adresse de notification (webhook) ajoutée",
+    "webhook_disabled": "Adresse de notification (webhook) désactivée",
+    # interop API tokens
+    "api_token_created": "Jeton d'API créé",
+    "api_token_revoked": "Jeton d'API révoqué",
+    "api_call": "Appel de l'API",
 }
 
 STATE_LABELS: dict[str, str] = {

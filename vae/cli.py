@@ -21,6 +21,7 @@ jury_cli = AppGroup("jury", help="Règle des 80 % du jury (sans base de données
 reminders_cli = AppGroup("reminders", help="Rappels avant l'expiration des blocs acquis.")
 storage_cli = AppGroup("storage", help="Dossier des pièces jointes.")
 deadlines_cli = AppGroup("deadlines", help="Délai légal de deux mois (décisions implicites).")
+accompaniment_cli = AppGroup("accompaniment", help="Accompagnateurs des candidats.")
 
 
 def init_app(app: Flask) -> None:
@@ -32,11 +33,13 @@ def init_app(app: Flask) -> None:
         reminders_cli,
         storage_cli,
         deadlines_cli,
+        accompaniment_cli,
     ):
         app.cli.add_command(group)
     app.cli.add_command(demo_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(worker_command)
 
 
 @referentials_cli.command("load")
@@ -219,6 +222,16 @@ def storage_check(fix: bool, older_than: int) -> None:
         sys.exit(1)
 
 
+@storage_cli.command("migrate")
+def storage_migrate() -> None:
+    """Copy the local upload folder into the S3 bucket (S3_BUCKET…) and verify each file's
+    SHA-256; safe to run again; exit code 1 when a file could not be copied."""
+    from vae.backup.migrate import migrate_to_s3
+
+    if not migrate_to_s3().ok:
+        sys.exit(1)
+
+
 @click.command("backup")
 @click.argument("dest", type=click.Path(path_type=Path))
 @with_appcontext
@@ -262,3 +275,27 @@ def deadlines_run(today: Any) -> None:
         from vae import clock
 
         click.echo(f"Dossiers clos : {close(day or clock.today())}")
+
+
+@accompaniment_cli.command("digest")
+def accompaniment_digest() -> None:
+    """Email each candidate the day's changes of their accompagnateurs (idempotent per day)."""
+    from vae.accompaniment.digest import send_digests
+
+    told = send_digests()
+    for dossier in told:
+        # The account id, not the address: cron mails this output and keeps it in logs.
+        click.echo(f"compte {dossier.candidate_id} : dossier {dossier.id}")
+    click.echo(f"{len(told)} récapitulatif(s) envoyé(s).")
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Un seul passage, puis s'arrêter.")
+@click.option("--interval", default=5.0, show_default=True, help="Secondes entre deux passages.")
+@with_appcontext
+def worker_command(once: bool, interval: float) -> None:
+    """Deliver the outbox's emails and the due webhooks, with retries, in a loop or once."""
+    from vae import outbox
+
+    emails, hooks = outbox.run(once, interval)
+    click.echo(f"Courriels tentés : {emails} ; notifications tentées : {hooks}")

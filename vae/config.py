@@ -22,6 +22,10 @@ ENV_PREFIX = "VAE_"
 
 class Defaults:
     SECRET_KEY: str | None = None
+    # Argon2id's cost for passwords (argon2-cffi's defaults, RFC 9106's low-memory profile).
+    PASSWORD_HASH_TIME_COST = 3
+    PASSWORD_HASH_MEMORY_KIB = 65536
+    PASSWORD_HASH_PARALLELISM = 4
     SQLALCHEMY_DATABASE_URI: str | None = None  # None: sqlite file in the instance folder
     # hide_parameters: an SQL error in the logs never carries the values (names, emails…).
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
@@ -50,6 +54,17 @@ class Defaults:
     RATELIMIT_LOGIN_ACCOUNT = "10 per 15 minutes"
     # Text kept after an expired session, per account.
     RATELIMIT_DRAFTS = "20 per hour"
+    # Invitations of accompagnateurs a candidate sends, per client address.
+    RATELIMIT_INVITATIONS = "10 per hour"
+    # Comments on a dossier's steps and situations, per account.
+    RATELIMIT_COMMENTS = "30 per hour"
+    # Calls of the interop API (/api/v1), per token, whatever the endpoint.
+    RATELIMIT_API = "300 per minute"
+    # Webhooks (vae.api.webhooks): each POST's timeout in seconds; a request's deliveries tried
+    # once after its response; plain http:// to 127.0.0.1/localhost accepted (debug and tests too).
+    WEBHOOKS_TIMEOUT = 5
+    WEBHOOKS_AFTER_RESPONSE = True
+    WEBHOOKS_ALLOW_LOOPBACK = False
 
     MAIL_SERVER: str | None = None  # None: messages go to instance/outbox/*.eml
     MAIL_PORT = 587
@@ -60,11 +75,26 @@ class Defaults:
     MAIL_SENDER = "VAE CPNEFP <no-reply@vae.invalid>"
     MAIL_OUTBOX: str | None = None  # None: instance/outbox
     MAIL_REPLY_TO: str | None = None  # None: CPNEFP_EMAIL, where candidates' answers go
+    # True: `flask --app vae worker` delivers the outbox; False: each commit delivers its own
+    # emails right after it, in the process (vae.outbox).
+    MAIL_WORKER = False
 
     UPLOAD_FOLDER: str | None = None  # None: instance/uploads
+    PDF_CACHE_FOLDER: str | None = None  # None: instance/pdf-cache (certificates, by content)
+    # Where uploads and cached certificates are stored: "local" (the two folders above) or "s3"
+    # (S3_BUCKET under S3_PREFIX; no credentials: boto3's own chain). See vae/storage/configured.py.
+    STORAGE_BACKEND = "local"
+    S3_BUCKET: str | None = None
+    S3_PREFIX = ""
+    S3_ENDPOINT_URL: str | None = None
+    S3_REGION: str | None = None
+    S3_ACCESS_KEY_ID: str | None = None
+    S3_SECRET_ACCESS_KEY: str | None = None
 
     EMAIL_TOKEN_MAX_AGE = 48 * 3600
     RESET_TOKEN_MAX_AGE = 2 * 3600
+    # An accompagnateur's invitation link works once, for this many days.
+    ACCOMPANIMENT_INVITATION_DAYS = 14
 
     # The public address: base of every absolute link (emails, PDFs, certificates), and the
     # only Host accepted outside debug and testing (plus TRUSTED_HOSTS, a comma-separated list).

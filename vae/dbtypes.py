@@ -76,7 +76,9 @@ def lock_for_update(*instances: Any) -> None:
         if raw is not None and not raw.in_transaction:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
     for instance in instances:
-        db.session.refresh(instance, with_for_update=True)
+        # OF its own table: the refresh repeats the instance's joined eager loads (LEFT OUTER
+        # JOIN), whose rows PostgreSQL refuses to lock, and which must not be locked anyway.
+        db.session.refresh(instance, with_for_update={"of": type(instance)})
 
 
 @contextlib.contextmanager

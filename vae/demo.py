@@ -17,10 +17,11 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from flask import current_app
 from reportlab.pdfgen import canvas
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 
 from vae import clock
 from vae.auth import operations as accounts
+from vae.certifiers.models import Certifier, certifier_ids_of, staff_certifiers
 from vae.dossier import operations as dossiers
 from vae.dossier import submit as submission
 from vae.dossier.enums import ActivityStatus, AttachmentKind, DossierStatus, WorkTime
@@ -34,6 +35,28 @@ from vae.review.models import DecisionKind
 from vae.roles import Role
 
 CERTIFICATIONS = ("cqp-spp", "gpac")  # one with domains and mentions, one with blocks
+SECOND_CERTIFIER_CODES = ("cqp-dam",)  # Ucanss's: a submitted dossier for its officer's queue
+# The two certifiers' identity as their letters carry it (filled once; an admin's edits stay).
+IDENTITIES = {
+    "cpnefp-mutualite": {
+        "address": "Service VAE\n12 rue de Lyon\n75012 Paris",
+        "city": "Paris",
+        "email": "vae-mutualite@demo.vae.test",
+        "phone": "01 40 00 00 01",
+        "signatory_name": "Anne Lefèvre",
+        "signatory_title": "Présidente de la CPNEFP Mutualité",
+        "letter_mentions": "CPNEFP Mutualité — données de démonstration",
+    },
+    "ucanss": {
+        "address": "Service certification\n18 avenue de la République\n75011 Paris",
+        "city": "Paris",
+        "email": "vae-ucanss@demo.vae.test",
+        "phone": "01 40 00 00 02",
+        "signatory_name": "Marc Lefort",
+        "signatory_title": "Directeur de la formation",
+        "letter_mentions": "Ucanss — données de démonstration",
+    },
+}
 
 
 @dataclass(frozen=True)
@@ -50,7 +73,13 @@ class Account:
 
 
 SEES_FILE = "voit la file des dossiers déposés : décisions, jurys, proclamation"
-STAFF = Account("staff", "cpnefp@demo.vae.test", "Sophie", "Bernard", SEES_FILE)
+STAFF = Account(
+    "staff", "cpnefp@demo.vae.test", "Sophie", "Bernard", f"CPNEFP Mutualité : {SEES_FILE}"
+)
+STAFF_UCANSS = Account(
+    "staff", "ucanss@demo.vae.test", "Julien", "Mercier", f"Ucanss (CQP DAM) : {SEES_FILE}"
+)
+OFFICERS = {STAFF.email: "cpnefp-mutualite", STAFF_UCANSS.email: "ucanss"}
 ADMIN = Account(
     "admin", "admin@demo.vae.test", "Alex", "Moreau", "gère les comptes et les membres de jury"
 )
@@ -94,7 +123,7 @@ STAGES = (
         _S.PROCLAIMED,
     ),
 )
-ACCOUNTS = (STAFF, ADMIN, CERTIFIER, PROFESSIONAL, *STAGES)
+ACCOUNTS = (STAFF, STAFF_UCANSS, ADMIN, CERTIFIER, PROFESSIONAL, *STAGES)
 STORY = " ".join(["J'ai accueilli l'adhérent, analysé sa demande et vérifié ses garanties."] * 10)
 
 
@@ -106,21 +135,26 @@ def run() -> list[str]:
     store.write_text(json.dumps(known, indent=2))
     store.chmod(0o600)
     with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
+        certifiers = _certifiers()
+        for email, code in OFFICERS.items():
+            _works_for(users[email], certifiers[code])
         staff = users[STAFF.email]
+        mutualite = certifiers["cpnefp-mutualite"].id
         members = (
-            _member(users[CERTIFIER.email], MemberKind.CERTIFIER),
-            _member(users[PROFESSIONAL.email], MemberKind.PROFESSIONAL),
+            _member(users[CERTIFIER.email], MemberKind.CERTIFIER, mutualite),
+            _member(users[PROFESSIONAL.email], MemberKind.PROFESSIONAL, mutualite),
         )
         for stage in STAGES:
-            for code in CERTIFICATIONS:
-                _dossier(users[stage.email], code, stage.status, staff, members)
+            for code in _codes(stage):
+                officer = users[STAFF_UCANSS.email] if code in SECOND_CERTIFIER_CODES else staff
+                _dossier(users[stage.email], code, stage.status, officer, members)
     lines = ["Comptes de démonstration :"]
     for account in ACCOUNTS:
         label = Role(account.role).label
         lines.append(f"  {label:<28} {account.email:<36} mot de passe : {known[account.email]}")
         sees = account.sees
         if account.status is not None:
-            sees = f"voit ses dossiers {' et '.join(CERTIFICATIONS)} : {sees}"
+            sees = f"voit ses dossiers {' et '.join(_codes(account))} : {sees}"
         lines.append(f"    {sees}")
     return lines
 
@@ -140,11 +174,40 @@ def _account(known: dict[str, str], account: Account) -> Any:
     return user
 
 
-def _member(user: Any, kind: MemberKind) -> JuryMember:
+def _codes(stage: Account) -> tuple[str, ...]:
+    """The certifications of a stage's dossiers: a submitted one of the second certifier too."""
+    extra = SECOND_CERTIFIER_CODES if stage.status == DossierStatus.SUBMITTED else ()
+    return CERTIFICATIONS + extra
+
+
+def _certifiers() -> dict[str, Certifier]:
+    """The certifiers ``referentials load`` created, their identity filled in once."""
+    found = {c.code: c for c in db.session.scalars(select(Certifier))}
+    for code, identity in IDENTITIES.items():
+        for name, value in identity.items():
+            if not getattr(found[code], name):
+                setattr(found[code], name, value)
+    db.session.commit()
+    return found
+
+
+def _works_for(user: Any, certifier: Certifier) -> None:
+    """``user`` works for ``certifier`` (and for it only, in the demo)."""
+    if certifier_ids_of(user.id) != [certifier.id]:
+        db.session.execute(delete(staff_certifiers).where(staff_certifiers.c.user_id == user.id))
+        db.session.execute(
+            insert(staff_certifiers).values(user_id=user.id, certifier_id=certifier.id)
+        )
+        db.session.commit()
+
+
+def _member(user: Any, kind: MemberKind, certifier_id: int) -> JuryMember:
     found = db.session.scalar(select(JuryMember).where(JuryMember.user_id == user.id))
     if found is not None:
         return found
-    return jury_ops.save_member(user, kind, "Mutualité", "Cabinet Conseil", date(2025, 3, 1))
+    return jury_ops.save_member(
+        user, kind, "Mutualité", "Cabinet Conseil", date(2025, 3, 1), certifier_id
+    )
 
 
 def _dossier(

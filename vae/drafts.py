@@ -3,7 +3,8 @@
 A view marked :func:`vae.access.keeps_drafts` that receives a POST from a visitor whose session
 has ended keeps the posted fields only when the request proves who typed them: the expired
 session cookie (signed with our key, its account's session token still current) or the session
-handed out with an earlier kept draft, belongs to the candidate who owns the dossier in the URL.
+handed out with an earlier kept draft, belongs to the candidate who owns the dossier in the URL
+or to one of its accompagnateurs (accepted, not revoked).
 Anything else (no cookie, a forged or revoked one, someone else's dossier) stores nothing.
 
 Each field is cut to the form's own maximum length, fields the form does not have are dropped
@@ -187,14 +188,15 @@ def _expired_session() -> dict[str, Any]:
 
 
 def _owns_dossier(user: User, view_args: dict[str, Any]) -> bool:
+    """The dossier in the URL is ``user``'s own, or one they accompany (an active
+    accompaniment, vae.accompaniment): the two kinds of accounts that write in a dossier."""
     from vae.dossier.models import Dossier
-    from vae.roles import Role
 
     dossier_id = view_args.get("dossier_id")
-    if user.role != Role.CANDIDATE or not isinstance(dossier_id, uuid.UUID):
+    if not isinstance(dossier_id, uuid.UUID):
         return False
-    owner = db.session.scalar(select(Dossier.candidate_id).where(Dossier.id == dossier_id))
-    return owner == user.id
+    dossier = db.session.get(Dossier, dossier_id)
+    return dossier is not None and dossier.is_worked_on_by(user)
 
 
 def _within_limit(user: User) -> bool:

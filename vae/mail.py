@@ -1,20 +1,20 @@
-"""Outgoing email: SMTP when ``MAIL_SERVER`` is set, else ``.eml`` files in the outbox folder."""
+"""Outgoing email, built here and written to the outbox (:mod:`vae.outbox`) in the caller's
+transaction; delivered after the commit, by SMTP when ``MAIL_SERVER`` is set, else as ``.eml``
+files in the outbox folder."""
 
 from __future__ import annotations
 
 import re
-import smtplib
-import ssl
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
-from pathlib import Path
 
 from flask import current_app, render_template
 from markupsafe import Markup, escape
 
+from vae import outbox
+from vae.certifiers.identity import reply_to_for, signature_of
 from vae.french import typography
 from vae.urls import public_url
 
@@ -89,15 +89,12 @@ def html_version(subject: str, body: str) -> str:
     )
 
 
-def outbox_dir() -> Path:
-    configured = current_app.config.get("MAIL_OUTBOX")
-    path = Path(configured) if configured else Path(current_app.instance_path) / "outbox"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def build(
-    to: str, subject: str, body: str, attachments: tuple[Attachment, ...] = ()
+    to: str,
+    subject: str,
+    body: str,
+    attachments: tuple[Attachment, ...] = (),
+    reply_to_address: str | None = None,
 ) -> EmailMessage:
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_SENDER"]
@@ -105,7 +102,7 @@ def build(
     message["Subject"] = typography(subject)
     message["Date"] = format_datetime(datetime.now(UTC))
     message["Message-ID"] = make_msgid(domain="vae.invalid")
-    message["Reply-To"] = reply_to()
+    message["Reply-To"] = reply_to_address or reply_to()
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies to it
     body = typography(body)
     message.set_content(body)
@@ -129,17 +126,16 @@ def reply_to() -> str:
 
 
 def send(
-    to: str, subject: str, body: str, attachments: tuple[Attachment, ...] = ()
+    to: str,
+    subject: str,
+    body: str,
+    attachments: tuple[Attachment, ...] = (),
+    reply_to_address: str | None = None,
 ) -> EmailMessage:
-    """Send one message now; return it (tests and callers may inspect it)."""
-    message = build(to, subject, body, attachments)
-    config = current_app.config
-    if config.get("MAIL_SERVER"):
-        _send_smtp(message)
-    else:
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
-        path = outbox_dir() / f"{stamp}-{uuid.uuid4().hex[:8]}.eml"
-        path.write_bytes(bytes(message))
+    """Write one message to the outbox, in the caller's transaction (delivered after its
+    commit, dropped by its rollback); return it (tests and callers may inspect it)."""
+    message = build(to, subject, body, attachments, reply_to_address)
+    outbox.queue(message)
     return message
 
 
@@ -150,22 +146,13 @@ def send_template(
     attachments: tuple[Attachment, ...] = (),
     **context: object,
 ) -> EmailMessage:
-    """Render ``template`` (plain text; ``public_url`` is at hand for its links) and send it."""
-    body = render_template(template, public_url=public_url, **context)
-    return send(to, subject, body, attachments)
+    """Render ``template`` (plain text; ``public_url`` is at hand for its links) and send it.
 
-
-def _send_smtp(message: EmailMessage) -> None:
-    config = current_app.config
-    host, port = config["MAIL_SERVER"], int(config["MAIL_PORT"])
-    context = ssl.create_default_context()
-    if config.get("MAIL_USE_SSL"):
-        smtp: smtplib.SMTP = smtplib.SMTP_SSL(host, port, context=context, timeout=30)
-    else:
-        smtp = smtplib.SMTP(host, port, timeout=30)
-    with smtp:
-        if config.get("MAIL_USE_TLS") and not config.get("MAIL_USE_SSL"):
-            smtp.starttls(context=context)
-        if config.get("MAIL_USERNAME"):
-            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
-        smtp.send_message(message)
+    About a ``dossier`` (in ``context``), the email speaks for the dossier's certifier: its
+    name in ``signature`` (the templates' last line), answers to its contact email when set.
+    """
+    holder = context.get("dossier")
+    body = render_template(
+        template, public_url=public_url, signature=signature_of(holder), **context
+    )
+    return send(to, subject, body, attachments, reply_to_for(holder))

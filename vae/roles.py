@@ -10,6 +10,7 @@ class Role(enum.StrEnum):
     STAFF = "staff"
     JURY = "jury"
     ADMIN = "admin"
+    ACCOMPAGNATEUR = "coach"  # stored value: users.role is VARCHAR(9) on SQLite
 
     @property
     def label(self) -> str:
@@ -21,4 +22,5 @@ ROLE_LABELS = {
     Role.STAFF: "Chargé de mission CPNEFP",
     Role.JURY: "Membre de jury",
     Role.ADMIN: "Administrateur",
+    Role.ACCOMPAGNATEUR: "Accompagnateur",
 }

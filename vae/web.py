@@ -21,7 +21,8 @@ from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.routing import IntegerConverter
 from werkzeug.utils import cached_property
 
-from vae import french, glossary, logs, roles
+from vae import french, glossary, logs, roles, urls
+from vae.api import problems
 from vae.errors import DomainError
 from vae.extensions import db, login_manager
 
@@ -79,7 +80,11 @@ class Request(FlaskRequest):
 
 def init_app(app: Flask) -> None:
     app.request_class = Request
+    from vae.accompaniment.blueprint import bp as accompaniment_bp
+    from vae.accompaniment.comment_views import bp as comments_bp
     from vae.admin.blueprint import bp as admin_bp
+    from vae.admin.certifiers import bp as certifiers_bp
+    from vae.api.blueprint import api_blueprint
     from vae.auth.blueprint import bp as auth_bp
     from vae.auth.sessions import load_user
     from vae.certifications.blueprint import bp as certifications_bp
@@ -95,16 +100,26 @@ def init_app(app: Flask) -> None:
         auth_bp,
         certifications_bp,
         admin_bp,
+        certifiers_bp,
         dossier_bp,
         review_bp,
         livret2_bp,
         jury_bp,
         privacy_bp,
+        accompaniment_bp,
+        comments_bp,
+        api_blueprint(),
     )
     # Before the blueprints: their rules take their converters from the map when registered.
     app.url_map.converters["int"] = BoundedInt
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
+    from vae.api import webhook_views
+
+    webhook_views.init_app(app)  # admin pages, `webhooks deliver`, after-response delivery
+    from vae.api import admin_views as api_admin_views
+
+    api_admin_views.init_app(app)  # the admin's token pages, `api token create`
 
     app.after_request(_security_headers)
     for code in ERROR_TITLES:
@@ -124,6 +139,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["term"] = glossary.term
     app.jinja_env.globals["explain"] = glossary.explain
     app.jinja_env.globals["Role"] = roles.Role
+    app.jinja_env.globals["row_url"] = urls.RowUrl  # url_for once per list, not per row
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _("Connectez-vous pour accéder à cette page.")
@@ -183,7 +199,7 @@ def _security_headers(response: Response) -> Response:
     return response
 
 
-def _error_page(error: Exception) -> tuple[str, int]:
+def _error_page(error: Exception) -> Any:
     code = error.code if isinstance(error, HTTPException) and error.code else 500
     if code == 500:
         db.session.rollback()
@@ -191,6 +207,8 @@ def _error_page(error: Exception) -> tuple[str, int]:
         logs.event("access_refused")
     elif code == 429:
         logs.event("rate_limited")
+    if problems.is_api_request():  # the API answers problem details, never a page
+        return problems.problem(code, headers=problems.allowed_methods(error))
     return render_template(
         "errors/error.html", code=code, title=ERROR_TITLES.get(code), request_id=logs.request_id()
     ), code
@@ -211,6 +229,8 @@ def _refused(error: DomainError) -> Any:
     once): nothing was changed; say why and show the page again in its current state. A page
     that refuses to show itself (GET) gets the reason on an error page: a redirect would loop."""
     db.session.rollback()
+    if problems.is_api_request():
+        return problems.problem(422, str(error))
     if request.method in ("GET", "HEAD"):
         return render_template(
             "errors/error.html", code=409, title=REFUSED_TITLE, detail=str(error)

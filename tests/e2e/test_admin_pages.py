@@ -30,6 +30,8 @@ def test_admin_and_public_pages_are_accessible(page, live_server) -> None:
         ("/cpnefp/jury/membres", "67-jury-membres"),
         ("/cpnefp/jury/sessions", "68-jury-sessions"),
         ("/cpnefp/tableau-de-bord", "69-tableau-de-bord"),
+        ("/admin/certificateurs/", "71-admin-certificateurs"),
+        ("/admin/certificateurs/cpnefp-mutualite", "72-admin-certificateur"),
     ):
         page.goto(path)
         shot(page, name)

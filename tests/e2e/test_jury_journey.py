@@ -20,6 +20,7 @@ PASSWORD = "phrase de passe solide du jury"
 
 def ready_for_jury(app) -> None:
     """A cqp-spp candidate with a submitted livret 2; staff and two trained jury members."""
+    from tests.functional.certifier_flow import MUTUALITE, attach, certifier_id
     from vae.auth.operations import create_account, find_by_email
     from vae.dossier import operations, submit
     from vae.dossier.enums import ActivityStatus, AttachmentKind, WorkTime
@@ -34,7 +35,7 @@ def ready_for_jury(app) -> None:
         candidate = create_account(
             "emma.leroy@exemple.fr", "Emma", "Leroy", Role.CANDIDATE, PASSWORD
         )
-        create_account("agent.jury@exemple.fr", "Paul", "Girard", Role.STAFF, PASSWORD)
+        attach(create_account("agent.jury@exemple.fr", "Paul", "Girard", Role.STAFF, PASSWORD).id)
         for email, first, kind, employer in (
             ("certif@exemple.fr", "Hélène", MemberKind.CERTIFIER, "CPNEFP Mutualité"),
             ("pro@exemple.fr", "Omar", MemberKind.PROFESSIONAL, "Mutuelle des Alpes"),
@@ -47,6 +48,7 @@ def ready_for_jury(app) -> None:
                     branch="Mutualité",
                     employer=employer,
                     trained_on=date(2025, 6, 1),
+                    certifier_id=certifier_id(MUTUALITE),
                 )
             )
         db.session.commit()

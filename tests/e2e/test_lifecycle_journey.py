@@ -29,6 +29,7 @@ def check_page(page: Any, name: str) -> None:
 
 def accounts(app: Any, suffix: str) -> dict[str, str]:
     """Two candidates and an officer, by email, for one run of the journey."""
+    from tests.functional.certifier_flow import attach
     from vae.auth.operations import create_account
     from vae.roles import Role
 
@@ -39,7 +40,9 @@ def accounts(app: Any, suffix: str) -> dict[str, str]:
     }
     with app.test_request_context():
         for email, first, last, role in people.values():
-            create_account(email, first, last, role, PASSWORD)
+            user = create_account(email, first, last, role, PASSWORD)
+            if role == Role.STAFF:
+                attach(user.id)  # works for every certifier
     return {key: value[0] for key, value in people.items()}
 
 

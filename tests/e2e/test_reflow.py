@@ -110,6 +110,8 @@ def _candidate_dossier(app: Any, email: str, stage: str) -> tuple[Any, Any]:
 
 def _seed(app: Any) -> dict[str, Any]:
     """Accounts of every role and three dossiers; returns ids for the URLs."""
+    from tests.functional.certifier_flow import MUTUALITE, attach, certifier_id
+    from vae.accompaniment import operations as accompaniment
     from vae.auth.operations import create_account, find_by_email
     from vae.extensions import db
     from vae.jury import operations as jury_ops
@@ -117,8 +119,8 @@ def _seed(app: Any) -> dict[str, Any]:
     from vae.roles import Role
 
     with app.test_request_context():
-        create_account("reflow.agent@exemple.fr", "Paul", "Girard", Role.STAFF, PASSWORD)
-        admin = create_account("reflow.admin@exemple.fr", "Alice", "Admin", Role.ADMIN, PASSWORD)
+        attach(create_account("reflow.agent@exemple.fr", "Paul", "Girard", Role.STAFF, PASSWORD).id)
+        admin = create_account("reflow.admin@exemple.fr", "Agathe", "Admin", Role.ADMIN, PASSWORD)
         members = []
         for email, kind, employer in (
             ("reflow.certif@exemple.fr", MemberKind.CERTIFIER, "CPNEFP Mutualité"),
@@ -131,11 +133,19 @@ def _seed(app: Any) -> dict[str, Any]:
                 branch="Mutualité",
                 employer=employer,
                 trained_on=date(2025, 6, 1),
+                certifier_id=certifier_id(MUTUALITE),
             )
             db.session.add(member)
             members.append(member)
         db.session.commit()
         draft, _ = _candidate_dossier(app, "reflow.brouillon@exemple.fr", "draft")
+        helper = create_account(
+            "reflow.accompagnateur@exemple.fr", "Samia", "Benali", Role.ACCOMPAGNATEUR, PASSWORD
+        )
+        invitation = accompaniment.invite(
+            draft, draft.candidate, helper.email, "Point relais conseil de Lyon"
+        )
+        accompaniment.accept(invitation, helper)
         book, situation = _candidate_dossier(app, "reflow.livret@exemple.fr", "livret2")
         judged, _ = _candidate_dossier(app, "reflow.jury@exemple.fr", "jury")
         starts = datetime.combine(date.today() + timedelta(days=20), datetime.min.time(), UTC)
@@ -207,6 +217,19 @@ def _pages(ids: dict[str, Any]) -> dict[str, tuple[str | None, list[str], tuple[
                 *ids["steps"],
                 f"/dossiers/{draft}/experience/nouvelle",
                 f"/dossiers/{draft}/historique",
+                f"/dossiers/{draft}/accompagnateurs",
+                "/mon-compte",
+            ],
+            (WIDE, PHONE, SMALL),
+        ),
+        "accompagnateur": (
+            "reflow.accompagnateur@exemple.fr",
+            [
+                "/",
+                f"/dossiers/{draft}/",
+                ids["steps"][0],
+                ids["steps"][2],
+                f"/dossiers/{draft}/historique",
                 "/mon-compte",
             ],
             (WIDE, PHONE, SMALL),
@@ -240,13 +263,21 @@ def _pages(ids: dict[str, Any]) -> dict[str, tuple[str | None, list[str], tuple[
         ),
         "admin": (
             "reflow.admin@exemple.fr",
-            ["/admin/comptes", "/admin/comptes/nouveau", f"/admin/comptes/{ids['admin']}"],
+            [
+                "/admin/comptes",
+                "/admin/comptes/nouveau",
+                f"/admin/comptes/{ids['admin']}",
+                "/admin/certificateurs/",
+                "/admin/certificateurs/cpnefp-mutualite",
+            ],
             (WIDE, PHONE, SMALL),
         ),
     }
 
 
-@pytest.mark.parametrize("role", ["public", "candidate", "livret2", "staff", "jury", "admin"])
+@pytest.mark.parametrize(
+    "role", ["public", "candidate", "accompagnateur", "livret2", "staff", "jury", "admin"]
+)
 def test_pages_reflow_and_pass_axe(browser: Any, live_server: Any, seeded: dict, role: str) -> None:
     account, urls, widths = _pages(seeded)[role]
     context = browser.new_context(base_url=live_server.base_url, locale="fr-FR")

@@ -17,6 +17,7 @@ CANDIDATE_PASSWORD = "phrase de passe du candidat"
 
 def submitted_dossier(app) -> str:
     """A cqp-spp dossier whose eligibility rests on an attested volunteer activity."""
+    from tests.functional.certifier_flow import attach
     from vae.auth.operations import create_account
     from vae.dossier import operations, submit
     from vae.dossier.enums import ActivityStatus, AttachmentKind, WorkTime
@@ -26,7 +27,10 @@ def submitted_dossier(app) -> str:
         candidate = create_account(
             "yasmine.benali@exemple.fr", "Yasmine", "Benali", Role.CANDIDATE, CANDIDATE_PASSWORD
         )
-        create_account("agent@exemple.fr", "Sophie", "Bernard", Role.STAFF, OFFICER_PASSWORD)
+        officer = create_account(
+            "agent@exemple.fr", "Sophie", "Bernard", Role.STAFF, OFFICER_PASSWORD
+        )
+        attach(officer.id)  # works for every certifier
         dossier = operations.start(candidate, "cqp-spp")
         operations.set_option(dossier, "prevoyance")
         operations.save_identity(

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from tests.functional.s3 import bucket, on_s3, s3_endpoint  # noqa: F401 (S3 fixtures)
 from vae.roles import Role
 
 FIXED_NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)

@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from tests.functional.certifier_flow import MUTUALITE, certifier_id
 from tests.functional.dossier_flow import SWORN, complete_dossier, url
 from tests.helpers import csrf_token, submit
 from vae.dossier.models import Dossier
@@ -79,8 +80,16 @@ def write_situations(dossier, livret, block_codes: list[str]) -> list:
 
 
 def member(
-    app, make_user, kind: MemberKind, *, trained=True, employer="Cabinet Conseil", email=None
+    app,
+    make_user,
+    kind: MemberKind,
+    *,
+    trained=True,
+    employer="Cabinet Conseil",
+    email=None,
+    certifier=MUTUALITE,
 ):
+    """A jury account and its entry in the directory of ``certifier`` (a code: cqp-spp's)."""
     user = make_user(
         Role.JURY,
         email=email or f"jury-{uuid.uuid4().hex[:6]}@exemple.fr",
@@ -94,6 +103,7 @@ def member(
             branch="Mutualité",
             employer=employer,
             trained_on=date(2025, 3, 1) if trained else None,
+            certifier_id=certifier_id(certifier),
         )
         db.session.add(row)
         db.session.commit()
@@ -182,7 +192,9 @@ def signed(app, scheduled, validated: set[str]) -> str:
     return dossier_id
 
 
-def proclaimed_journey(app, candidate, make_user, logged_in, session_id) -> dict:
+def proclaimed_journey(
+    app, candidate, make_user, logged_in, session_id, validated: tuple = ("D1", "D2", "D3")
+) -> dict:
     """A cqp-spp dossier taken all the way: submitted, recevable, livret 2 deposited, jury
     convened and signed, results proclaimed on 20 November 2026 (D1-D3 validated). Returns its
     ``dossier_id``, the ``staff`` client, the members' ids and users (``certifier``,
@@ -192,8 +204,8 @@ def proclaimed_journey(app, candidate, make_user, logged_in, session_id) -> dict
     certifier, certifier_user = member(app, make_user, MemberKind.CERTIFIER)
     professional, professional_user = member(app, make_user, MemberKind.PROFESSIONAL)
     assert compose(staff, dossier_id, session_id, certifier, professional).status_code == 302
-    signed(app, (dossier_id, certifier_user, professional_user, staff), {"D1", "D2", "D3"})
-    results = {f"D{i}__result": "1" if i <= 3 else "0" for i in range(1, 6)}
+    signed(app, (dossier_id, certifier_user, professional_user, staff), set(validated))
+    results = {f"D{i}__result": "1" if f"D{i}" in validated else "0" for i in range(1, 6)}
     page = f"/cpnefp/dossiers/{dossier_id}/proclamation"
     assert submit(staff, page, {"proclaimed_on": "2026-11-20", **results}).status_code == 302
     return {

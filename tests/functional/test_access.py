@@ -23,10 +23,22 @@ def roles(*allowed: Role) -> tuple:
 
 
 CANDIDATE = roles(Role.CANDIDATE)
-READERS = roles(Role.CANDIDATE, Role.STAFF, Role.ADMIN)
+# The draft's forms and the livret 2's situations: also the accompagnateurs the candidate invited.
+EDITORS = roles(Role.CANDIDATE, Role.ACCOMPAGNATEUR)
+READERS = roles(Role.CANDIDATE, Role.ACCOMPAGNATEUR, Role.STAFF, Role.ADMIN)
+# Certificates: their holder and staff (an accompagnateur reads the results page, not these).
+CERTIFICATE_READERS = roles(Role.CANDIDATE, Role.STAFF, Role.ADMIN)
 STAFF = roles(Role.STAFF, Role.ADMIN)
 JURY = roles(Role.JURY)
-FILE_READERS = roles(Role.CANDIDATE, Role.STAFF, Role.ADMIN, Role.JURY)
+FILE_READERS = roles(Role.CANDIDATE, Role.ACCOMPAGNATEUR, Role.STAFF, Role.ADMIN, Role.JURY)
+
+
+def api(scope: str) -> tuple:
+    """/api/v1: a bearer token with ``scope``; a browser session never counts (401)."""
+    return ("api_token", scope)
+
+
+READ = api("read")
 
 # endpoint -> (declared rule, a sample URL for GET checks or None for POST-only routes)
 EXPECTED = {
@@ -48,23 +60,28 @@ EXPECTED = {
     "admin.user_new": (roles(Role.ADMIN), "/admin/comptes/nouveau"),
     "admin.user": (roles(Role.ADMIN), "/admin/comptes/{self_id}"),
     "admin.user_toggle": (roles(Role.ADMIN), None),
+    "admin.user_certifiers": (roles(Role.ADMIN), None),
+    "certifiers.index": (roles(Role.ADMIN), "/admin/certificateurs/"),
+    "certifiers.edit": (roles(Role.ADMIN), "/admin/certificateurs/ucanss"),
     "dossier.dashboard": (CANDIDATE, "/dossiers/"),
     "dossier.start": (CANDIDATE, "/dossiers/nouveau"),
     "dossier.show": (READERS, "/dossiers/{uuid}/"),
-    "dossier.step": (CANDIDATE, "/dossiers/{uuid}/identite"),  # every form step (one view)
-    "dossier.step_experience": (CANDIDATE, "/dossiers/{uuid}/experience"),
-    "dossier.activity_form": (CANDIDATE, "/dossiers/{uuid}/experience/nouvelle"),
-    "dossier.activity_delete": (CANDIDATE, None),
-    "dossier.activity_move": (CANDIDATE, None),
-    "dossier.attestation_model": (CANDIDATE, "/dossiers/{uuid}/experience/{uuid}/attestation.pdf"),
-    "dossier.training_form": (CANDIDATE, "/dossiers/{uuid}/formation/nouvelle"),
-    "dossier.training_delete": (CANDIDATE, None),
-    "dossier.step_attachments": (CANDIDATE, "/dossiers/{uuid}/pieces"),
+    "dossier.step": (EDITORS, "/dossiers/{uuid}/identite"),  # every form step (one view)
+    "dossier.step_experience": (EDITORS, "/dossiers/{uuid}/experience"),
+    "dossier.activity_form": (EDITORS, "/dossiers/{uuid}/experience/nouvelle"),
+    "dossier.activity_delete": (EDITORS, None),
+    "dossier.activity_move": (EDITORS, None),
+    "dossier.attestation_model": (EDITORS, "/dossiers/{uuid}/experience/{uuid}/attestation.pdf"),
+    "dossier.training_form": (EDITORS, "/dossiers/{uuid}/formation/nouvelle"),
+    "dossier.training_delete": (EDITORS, None),
+    "dossier.step_attachments": (EDITORS, "/dossiers/{uuid}/pieces"),
     "dossier.attachment": (FILE_READERS, "/dossiers/{uuid}/pieces/{uuid}"),
-    "dossier.attachment_delete": (CANDIDATE, None),
+    "dossier.attachment_delete": (EDITORS, None),
     "dossier.step_summary": (READERS, "/dossiers/{uuid}/recapitulatif"),
     "dossier.submission_pdf": (FILE_READERS, "/dossiers/{uuid}/versions/1.pdf"),
     "dossier.decision_letter": (READERS, "/dossiers/{uuid}/decisions/{uuid}.pdf"),
+    "dossier.submission_html": (FILE_READERS, "/dossiers/{uuid}/versions/1.html"),
+    "dossier.decision_letter_html": (READERS, "/dossiers/{uuid}/decisions/{uuid}.html"),
     "dossier.history": (READERS, "/dossiers/{uuid}/historique"),
     "dossier.answer": (CANDIDATE, None),
     "review.index": (STAFF, "/cpnefp/dossiers"),
@@ -81,17 +98,19 @@ EXPECTED = {
     "dossier.withdraw": (CANDIDATE, "/dossiers/{uuid}/retirer"),
     "dossier.resume": (CANDIDATE, None),
     "dossier.close": (STAFF, None),
-    "livret2.targets": (CANDIDATE, None),
-    "livret2.situation_form": (CANDIDATE, "/dossiers/{uuid}/livret2/situations/nouvelle"),
-    "livret2.situation_delete": (CANDIDATE, None),
-    "livret2.annex_add": (CANDIDATE, None),
-    "livret2.annex_delete": (CANDIDATE, None),
+    "livret2.targets": (EDITORS, None),
+    "livret2.situation_form": (EDITORS, "/dossiers/{uuid}/livret2/situations/nouvelle"),
+    "livret2.situation_delete": (EDITORS, None),
+    "livret2.annex_add": (EDITORS, None),
+    "livret2.annex_delete": (EDITORS, None),
     "livret2.preview": (READERS, "/dossiers/{uuid}/livret2/apercu.pdf"),
     "livret2.submit": (CANDIDATE, None),
     "livret2.version_pdf": (FILE_READERS, "/dossiers/{uuid}/livret2/versions/1.pdf"),
+    "livret2.version_html": (FILE_READERS, "/dossiers/{uuid}/livret2/versions/1.html"),
     "livret2.return_livret": (STAFF, None),
     "livret2.extend": (STAFF, None),
     "jury.members": (STAFF, "/cpnefp/jury/membres"),
+    "jury.member_directory": (roles(Role.ADMIN), None),  # attach a member to a directory
     "jury.sessions": (STAFF, "/cpnefp/jury/sessions"),
     "jury.compose": (STAFF, "/cpnefp/dossiers/{uuid}/jury"),
     "jury.proclaim": (STAFF, "/cpnefp/dossiers/{uuid}/proclamation"),
@@ -104,13 +123,48 @@ EXPECTED = {
         "/jury/dossiers/{uuid}/proces-verbal.pdf",
     ),
     "jury.results": (READERS, "/dossiers/{uuid}/resultats"),
-    "jury.block_certificate": (READERS, "/certificats/bloc/{uuid}.pdf"),
-    "jury.certification_certificate": (READERS, "/certificats/certification/{uuid}.pdf"),
+    "jury.block_certificate": (CERTIFICATE_READERS, "/certificats/bloc/{uuid}.pdf"),
+    "jury.certification_certificate": (
+        CERTIFICATE_READERS,
+        "/certificats/certification/{uuid}.pdf",
+    ),
+    "jury.minutes_html": (
+        roles(Role.JURY, Role.STAFF, Role.ADMIN),
+        "/jury/dossiers/{uuid}/proces-verbal.html",
+    ),
+    "jury.block_certificate_html": (CERTIFICATE_READERS, "/certificats/bloc/{uuid}.html"),
+    "jury.certification_certificate_html": (
+        CERTIFICATE_READERS,
+        "/certificats/certification/{uuid}.html",
+    ),
+    "jury.convocation_html": (READERS, "/dossiers/{uuid}/convocation"),
     "jury.verify": (PUBLIC, "/verifier"),
-    "privacy.account": (CANDIDATE, "/mon-compte"),
-    "privacy.export": (CANDIDATE, "/mon-compte/donnees.zip"),
-    "privacy.delete": (CANDIDATE, None),
+    "privacy.account": (EDITORS, "/mon-compte"),  # candidates and accompagnateurs: their own
+    "privacy.export": (EDITORS, "/mon-compte/donnees.zip"),
+    "privacy.delete": (EDITORS, None),
     "privacy.anonymise": (STAFF, None),
+    "accompaniment.index": (CANDIDATE, "/dossiers/{uuid}/accompagnateurs"),
+    "accompaniment.revoke": (CANDIDATE, "/dossiers/{uuid}/accompagnateurs/{uuid}/retirer"),
+    "accompaniment.invitation": (PUBLIC, "/invitation/jeton"),
+    "comments.post": (AUTHENTICATED, None),
+    "api_tokens.index": (roles(Role.ADMIN), "/admin/certificateurs/ucanss/jetons-api/"),
+    "api_tokens.revoke": (roles(Role.ADMIN), None),
+    "webhooks.index": (roles(Role.ADMIN), "/admin/certificateurs/ucanss/webhooks/"),
+    "webhooks.disable": (roles(Role.ADMIN), None),
+    "api.record_decision": (api("decide"), None),
+    "api.record_proclamation": (api("proclaim"), None),
+    "api.openapi": (PUBLIC, "/api/v1/openapi.json"),
+    "api.docs": (PUBLIC, "/api/v1/docs"),
+    "api.dossiers": (READ, "/api/v1/dossiers"),
+    "api.dossier": (READ, "/api/v1/dossiers/{uuid}"),
+    "api.attachment": (READ, "/api/v1/dossiers/{uuid}/attachments/{uuid}"),
+    "api.decisions": (READ, "/api/v1/dossiers/{uuid}/decisions"),
+    "api.livret2": (READ, "/api/v1/dossiers/{uuid}/livret2"),
+    "api.livret2_pdf": (READ, "/api/v1/dossiers/{uuid}/livret2/versions/1.pdf"),
+    "api.results": (READ, "/api/v1/dossiers/{uuid}/results"),
+    "api.certificates": (READ, "/api/v1/dossiers/{uuid}/certificates"),
+    "api.jury_sessions": (READ, "/api/v1/jury-sessions"),
+    "api.acquired_blocks": (READ, "/api/v1/candidates/{uuid}/acquired-blocks"),
 }
 
 
@@ -153,6 +207,9 @@ def test_roles_get_what_the_matrix_says(app, logged_in, role) -> None:
         kind = rule[0]
         if kind == "public":
             assert response.status_code in (200, 302), (endpoint, role)
+        elif kind == "api_token":  # a session cookie is no token
+            assert response.status_code == 401, (endpoint, role)
+            assert response.mimetype == "application/problem+json", (endpoint, role)
         elif kind == "anonymous":
             assert response.status_code == (302 if role else 200), (endpoint, role)
         elif role is None:
@@ -171,3 +228,6 @@ def test_post_only_admin_routes_refuse_others(app, logged_in, make_user, role) -
     client.get("/")
     response = client.post(f"/admin/comptes/{target.id}/activation")
     assert response.status_code in ((302,) if role is None else (403,))
+    for url in (f"/admin/comptes/{target.id}/certificateurs", "/admin/certificateurs/ucanss"):
+        response = client.post(url, data={"name": "Autre"})
+        assert response.status_code in ((302,) if role is None else (403,)), url

@@ -33,7 +33,7 @@ def counts(app) -> dict[str, int]:
         } | {"emails": len(outbox_messages(app))}
 
 
-def test_demo_creates_every_stage_for_two_certifications_once(app, fixed_clock) -> None:
+def test_demo_creates_every_stage_once_and_says_who_sees_what(app, fixed_clock) -> None:
     runner = app.test_cli_runner()
     first = runner.invoke(args=["demo"])
     assert first.exit_code == 0, first.output
@@ -50,8 +50,9 @@ def test_demo_creates_every_stage_for_two_certifications_once(app, fixed_clock) 
         by_certification: dict[str, set[DossierStatus]] = {}
         for code, status in rows:
             by_certification.setdefault(code, set()).add(status)
-        assert len(by_certification) == 2
-        assert all(statuses == STAGES for statuses in by_certification.values())
+        assert sorted(by_certification) == ["cqp-dam", "cqp-spp", "gpac"]
+        assert by_certification["cqp-spp"] == by_certification["gpac"] == STAGES
+        assert by_certification["cqp-dam"] == {DossierStatus.SUBMITTED}  # Ucanss's queue
         livret = db.session.scalars(
             select(Dossier).where(Dossier.status == DossierStatus.LIVRET2_IN_PROGRESS)
         ).all()
@@ -59,20 +60,59 @@ def test_demo_creates_every_stage_for_two_certifications_once(app, fixed_clock) 
         juries = db.session.scalars(select(Jury)).all()
         assert len(juries) == 4  # scheduled and proclaimed, for each certification
         assert all(j.certifier_id and j.professional_id for j in juries)
+        from vae.auth.models import User
+        from vae.certifiers.models import Certifier, certifier_ids_of
+        from vae.jury.models import JuryMember
+
+        certifiers = {c.code: c for c in db.session.scalars(select(Certifier))}
+        for email, code in (
+            ("cpnefp@demo.vae.test", "cpnefp-mutualite"),
+            ("ucanss@demo.vae.test", "ucanss"),
+        ):
+            officer = db.session.scalar(select(User).where(User.email == email))
+            assert certifier_ids_of(officer.id) == [certifiers[code].id]
+            assert certifiers[code].address and certifiers[code].signatory_name
+        directories = set(db.session.scalars(select(JuryMember.certifier_id)))
+        assert directories == {certifiers["cpnefp-mutualite"].id}
         # Every proclaimed dossier validated all its blocks: a certificate per block and one
         # for the whole certification.
         assert after_first["CertificationAward"] == 2 and after_first["AcquiredBlock"] > 2
 
-
-def test_demo_prints_who_sees_what_and_every_printed_account_logs_in(app, fixed_clock) -> None:
-    result = app.test_cli_runner().invoke(args=["demo"])
-    assert result.exit_code == 0, result.output
-    assert "Service disponible sur http://" in result.output
-    accounts = ACCOUNT_LINE.findall(result.output)
-    assert len(accounts) == 10  # staff, admin, two jury members, six candidates
+    # It prints who sees what, and every printed account logs in (one demo run for both
+    # checks: a run takes about twenty seconds).
+    assert "Service disponible sur http://" in first.output
+    accounts = ACCOUNT_LINE.findall(first.output)
+    assert len(accounts) == 11  # two officers, admin, two jury members, six candidates
+    assert "CPNEFP Mutualité : voit la file" in first.output
+    assert "Ucanss (CQP DAM) : voit la file" in first.output
     for label in ("brouillons", "à compléter", "livret 2 en cours", "jury programmé"):
-        assert label in result.output
-    assert "certificats" in result.output
+        assert label in first.output
+    assert "certificats" in first.output
+    from vae.extensions import limiter
+
     for email, password in accounts:
+        limiter.reset()  # eleven logins in a row from one address: over the login rate limit
         response = login(app.test_client(), email, password)
         assert response.status_code == 302, email
+    # Scoping leaves each demo officer a queue of their certifier's dossiers, none of the other's.
+    passwords = dict(accounts)
+    queues = {}
+    for email in ("cpnefp@demo.vae.test", "ucanss@demo.vae.test"):
+        limiter.reset()
+        officer = app.test_client()
+        assert login(officer, email, passwords[email]).status_code == 302
+        queues[email] = officer.get("/cpnefp/dossiers").get_data(as_text=True)
+    assert "Tous\u00a0: 1<" in queues["ucanss@demo.vae.test"]
+    assert "Tous\u00a0: 0" not in queues["cpnefp@demo.vae.test"]
+    with app.app_context():
+        numbers = dict(
+            db.session.execute(
+                select(Certification.code, Dossier.number)
+                .join(Dossier.certification)
+                .where(Dossier.status == DossierStatus.SUBMITTED)
+            ).all()
+        )
+    assert numbers["cqp-dam"] in queues["ucanss@demo.vae.test"]
+    assert numbers["cqp-dam"] not in queues["cpnefp@demo.vae.test"]
+    assert numbers["cqp-spp"] in queues["cpnefp@demo.vae.test"]
+    assert numbers["cqp-spp"] not in queues["ucanss@demo.vae.test"]

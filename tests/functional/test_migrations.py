@@ -47,11 +47,18 @@ def test_upgrade_from_empty_matches_models_and_downgrades(
             "the staff queue's expression indexes must survive every migration"
         )
         with db.engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            opts = {"compare_type": True, "include_name": _not_search_index}
+            context = MigrationContext.configure(connection, opts=opts)
             assert compare_metadata(context, db.metadata) == []
         downgrade(revision="base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
         db.engine.dispose()
+
+
+def _not_search_index(name: str | None, type_: str, _parents: object) -> bool:
+    """The search indexes are one backend's own (FTS5 tables and triggers on SQLite, a pg_trgm
+    GIN index on PostgreSQL): the migration keeps them, the models do not describe them."""
+    return not (name or "").startswith(("dossier_search", "ix_dossiers_search_trgm"))
 
 
 def index_names() -> set[str]:

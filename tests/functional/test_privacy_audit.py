@@ -31,10 +31,11 @@ from tests.functional.dossier_flow import (
 from tests.functional.jury_flow import STORY, compose, member, signed
 from tests.functional.test_privacy import record_finding
 from tests.helpers import make_pdf, outbox_messages, pdf_text, submit, text
+from vae import storage
 from vae.dossier.enums import DossierStatus
 from vae.dossier.models import Dossier
 from vae.extensions import db
-from vae.jury.models import MemberKind
+from vae.jury.models import AcquiredBlock, MemberKind
 from vae.roles import Role
 
 ACCOUNT = {
@@ -82,6 +83,9 @@ NEEDLES = [
     "ornithorynque",
     "capybara",
     "axolotl",
+    "quagga",
+    "suricate",
+    "tatouvelu",
 ]
 # Searched after anonymisation only: forms the data might take once normalised elsewhere.
 OTHER_FORMS = ["98765432", "zephyrine.quark", "zephyrine quarkdottir", "quarkdottir zephyrine"]
@@ -106,6 +110,18 @@ def journey(app, logged_in, make_user, session_id, monkeypatch) -> tuple[str, An
     dossier_id = start_dossier(candidate)
     submit(candidate, url(dossier_id, "certification"), {"option": "sante"})
     submit(candidate, url(dossier_id, "identite"), IDENTITY)
+    # An accompagnateur invited (their address and structure), and a comment on a step.
+    invitation = {"email": "quagga.mentor@relais.fr", "structure": "Relais Suricate"}
+    assert submit(candidate, url(dossier_id, "accompagnateurs"), invitation).status_code == 302
+    remark = {"comment-target": "etape:identite", "comment-body": "Relu avec Tatouvelu."}
+    posted = submit(
+        candidate,
+        url(dossier_id, "commentaires"),
+        remark,
+        page=url(dossier_id, "identite"),
+        token_field="comment-csrf_token",
+    )
+    assert posted.status_code == 302
     for job in JOBS:
         assert add_activity(candidate, dossier_id, job).status_code == 302
     education = {"diplomas_prepared": "BTS Xylophoniste", "diplomas_obtained": "Licence Pangolin"}
@@ -180,6 +196,8 @@ def file_text(data: bytes) -> str:
     found = [data.decode("latin-1")]
     if data.startswith(b"%PDF"):
         found.append(pdf_text(data))
+    elif data.startswith((b"SQLite format 3", b"\x37\x7f\x06\x82", b"\x37\x7f\x06\x83")):
+        pass  # a database or its log, read above (its outbox rows hold messages: not one itself)
     elif b"\nMIME-Version:" in data or data.startswith((b"From:", b"Content-Type:")):
         message = email.message_from_bytes(data, policy=email.policy.default)
         found.append(str(message["To"]) + str(message["Subject"]))
@@ -191,15 +209,33 @@ def file_text(data: bytes) -> str:
     return "\n".join(found).lower()
 
 
-def instance_files(app) -> set[Path]:
+def instance_files(app) -> set[str]:
+    """Every file of the instance folders and, with the S3 backend, every object of the bucket
+    (as ``s3://bucket/key``)."""
     roots = {app.instance_path, app.config["UPLOAD_FOLDER"], app.config["MAIL_OUTBOX"]}
-    return {path for root in roots for path in Path(root).rglob("*") if path.is_file()}
+    found = {str(path) for root in roots for path in Path(root).rglob("*") if path.is_file()}
+    if app.config.get("STORAGE_BACKEND") == "s3":
+        bucket = app.config["S3_BUCKET"]
+        found |= {f"s3://{bucket}/{entry.key}" for entry in _bucket(app).iter_names()}
+    return found
 
 
-def instance_text(app, skip: set[Path] = frozenset()) -> dict[str, str]:
+def _bucket(app) -> storage.S3Backend:
+    """The whole bucket (every prefix), with the app's client."""
+    with app.app_context():
+        return storage.S3Backend(storage.configured.s3("").client, app.config["S3_BUCKET"])
+
+
+def _read(app, name: str) -> bytes:
+    if name.startswith("s3://"):
+        return _bucket(app).read(name.split("/", 3)[3])
+    return Path(name).read_bytes()
+
+
+def instance_text(app, skip: set[str] = frozenset()) -> dict[str, str]:
     """The text of every file of the instance but ``skip`` (other tests' uploads)."""
-    kept = {p for p in instance_files(app) if p not in skip or ".sqlite3" in p.name}
-    return {str(path): file_text(path.read_bytes()) for path in sorted(kept)}
+    kept = {p for p in instance_files(app) if p not in skip or ".sqlite3" in p}
+    return {name: file_text(_read(app, name)) for name in sorted(kept)}
 
 
 def test_the_auditor_finds_the_candidate_everywhere_before(
@@ -220,8 +256,25 @@ def test_the_auditor_finds_the_candidate_everywhere_before(
 def test_after_anonymisation_no_table_or_file_holds_the_candidate(
     app, logged_in, make_user, session_id, monkeypatch
 ) -> None:
+    anonymisation_leaves_nothing(app, logged_in, make_user, session_id, monkeypatch)
+
+
+def test_after_anonymisation_no_object_of_the_bucket_holds_the_candidate(
+    app, logged_in, make_user, session_id, monkeypatch, on_s3
+) -> None:
+    """The same audit with the S3 backend: the bucket is read as well as the folders."""
+    anonymisation_leaves_nothing(app, logged_in, make_user, session_id, monkeypatch)
+
+
+def anonymisation_leaves_nothing(app, logged_in, make_user, session_id, monkeypatch) -> None:
     others = instance_files(app)
     dossier_id, candidate, staff = journey(app, logged_in, make_user, session_id, monkeypatch)
+    with app.app_context():  # downloaded certificates are cached (vae.storage.pdf_cache)
+        blocks = db.session.scalars(select(AcquiredBlock.id)).all()
+    for block_id in blocks:
+        certificate = candidate.get(f"/certificats/bloc/{block_id}.pdf")
+        assert certificate.status_code in (200, 404)
+    assert any("pdf-cache" in str(p) for p in instance_files(app) - others)
     assert submit(candidate, "/mon-compte/suppression", {}, page="/mon-compte").status_code == 302
     at(monkeypatch, datetime(2032, 2, 2, 9, tzinfo=UTC))
     page = f"/cpnefp/dossiers/{dossier_id}"

@@ -67,7 +67,8 @@ def test_accessibility_statement_follows_the_rgaa_form(app, client) -> None:
     assert "<strong>partiellement conforme</strong>" in html
     for tested in ("axe", "Chromium", "1280, 375 et 320 pixels", "clavier", "sans JavaScript"):
         assert tested in html
-    assert "PDF" in html and "pas encore sous la forme d'une version HTML" in html
+    assert "PDF" in html and "ne sont pas balisés" in html
+    assert "Chacun a une version accessible en HTML" in html and "elle est prévue" not in html
     assert "mailto:accessibilite@cpnefp.example" in html
     assert "Défenseur des droits" in html
 

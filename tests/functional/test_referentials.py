@@ -67,6 +67,7 @@ def test_a_changed_file_is_a_new_version_and_old_versions_stay(app_ctx, tmp_path
         (lambda d: d["eligibility"].update(required_years=-1), "eligibility.required_years"),
         (lambda d: d["blocks"].append(d["blocks"][0]), "codes en double"),
         (lambda d: d.update(code="autre"), "ne correspond pas au nom du fichier"),
+        (lambda d: d["certifier"].pop("name"), "certifier.name"),
     ],
 )
 def test_malformed_files_are_refused_naming_file_and_field(
@@ -101,6 +102,76 @@ def test_a_malformed_file_loads_nothing(app_ctx, tmp_path: Path) -> None:
     assert db.session.scalar(select(func.count()).select_from(ReferentialVersion)) == before
 
 
+def test_each_certification_points_at_the_certifier_its_referential_names(app_ctx) -> None:
+    from vae.certifiers.models import Certifier
+
+    pairs = dict(
+        db.session.execute(
+            select(Certification.code, Certifier.code).join(
+                Certifier, Certifier.id == Certification.certifier_id
+            )
+        ).all()
+    )
+    assert pairs == {
+        "cqp-dam": "ucanss",
+        "cqp-spp": "cpnefp-mutualite",
+        "gpac": "cpnefp-mutualite",
+        "cmc": "cpnefp-mutualite",
+        "cqp-gap": "cpnefp-courtage",
+    }
+    ucanss = db.session.scalar(select(Certifier).where(Certifier.code == "ucanss"))
+    assert ucanss.name == "Ucanss" and ucanss.address == "" and ucanss.signatory_name == ""
+
+
+def test_a_new_certifier_in_a_file_is_created_with_a_new_version(app_ctx, tmp_path: Path) -> None:
+    from vae.certifiers.models import Certifier
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    original = current_version("cqp-gap")
+    path = data / "cqp-gap.yaml"
+    path.write_text(path.read_text().replace("code: cpnefp-courtage", "code: branche-courtage", 1))
+    try:
+        outcomes = {o.code: o for o in load_all(data)}
+        assert outcomes["cqp-gap"].created
+        created = db.session.scalar(select(Certifier).where(Certifier.code == "branche-courtage"))
+        assert created is not None and created.name.startswith("CPNEFP de la branche")
+        certification = db.session.scalar(
+            select(Certification).where(Certification.code == "cqp-gap")
+        )
+        assert certification.certifier_id == created.id
+        assert current_version("cqp-gap").referential.certifier.code == "branche-courtage"
+        old = db.session.get(ReferentialVersion, original.id)
+        assert old.referential.certifier.code == "cpnefp-courtage"
+    finally:  # put the database back as the session fixture loaded it
+        certification = db.session.scalar(
+            select(Certification).where(Certification.code == "cqp-gap")
+        )
+        certification.current_version_id = original.id
+        certification.certifier_id = db.session.scalar(
+            select(Certifier.id).where(Certifier.code == "cpnefp-courtage")
+        )
+        db.session.execute(
+            ReferentialVersion.__table__.delete().where(
+                ReferentialVersion.certification_id == certification.id,
+                ReferentialVersion.id != original.id,
+            )
+        )
+        db.session.execute(Certifier.__table__.delete().where(Certifier.code == "branche-courtage"))
+        db.session.commit()
+
+
+def test_a_file_without_certifier_is_refused(tmp_path: Path) -> None:
+    import yaml
+
+    data = yaml.safe_load((DATA_DIR / "cmc.yaml").read_text())
+    data.pop("certifier")
+    path = tmp_path / "cmc.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True))
+    with pytest.raises(ReferentialFileError, match=r"cmc\.yaml: certifier: indiquez"):
+        read_file(path)
+
+
 def test_cli_load_and_show(app) -> None:
     runner = app.test_cli_runner()
     result = runner.invoke(args=["referentials", "load"])
@@ -109,6 +180,7 @@ def test_cli_load_and_show(app) -> None:
     assert result.exit_code == 0
     shown = json.loads(result.output)
     assert shown["eligibility"]["required_years"] == 3
+    assert shown["certifier"] == {"code": "cpnefp-mutualite", "name": "CPNEFP Mutualité"}
     result = runner.invoke(args=["referentials", "show", "inconnu"])
     assert result.exit_code != 0 and "référentiel inconnu" in result.output
 

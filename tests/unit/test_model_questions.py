@@ -76,9 +76,15 @@ class _Account:
         self.id = None
 
 
-def test_only_staff_decide_and_only_under_review() -> None:
-    under_review, decided = Dossier(status=S.SUBMITTED), Dossier(status=S.RECEVABLE)
+def test_only_staff_decide_and_only_under_review(monkeypatch: pytest.MonkeyPatch) -> None:
+    from vae.certifiers import scope
+
+    # The officer's certifiers own certification 1 (one read per request in the app).
+    monkeypatch.setattr(scope, "certification_ids", lambda user: (1,))
+    under_review = Dossier(status=S.SUBMITTED, certification_id=1)
+    decided = Dossier(status=S.RECEVABLE, certification_id=1)
     assert under_review.can_decide(_Account(Role.STAFF))
+    assert not Dossier(status=S.SUBMITTED, certification_id=2).can_decide(_Account(Role.STAFF))
     assert under_review.can_decide(_Account(Role.ADMIN))
     assert not under_review.can_decide(_Account(Role.JURY))
     assert not under_review.can_decide(_Account(Role.CANDIDATE))

@@ -100,3 +100,34 @@ def test_a_very_long_password_is_judged_not_refused_by_the_estimator() -> None:
     """zxcvbn raises past 72 characters: a long passphrase is judged on its start (a 500 before)."""
     assert refusal("cerise volcan parapluie lundi " * 8, ["Dupont"]) is None
     assert refusal("a" * 300) is not None
+
+
+def test_production_argon2_cost_is_rfc_9106s_and_other_costs_still_verify() -> None:
+    """The defaults are argon2-cffi's (RFC 9106 low-memory: t=3, 64 MiB, p=4); the suite runs
+    at a lower cost, and a hash made at one cost verifies, then is rehashed, at another."""
+    import argon2
+
+    import vae.auth.models as accounts
+    from vae.auth.models import User, configure_hasher
+    from vae.config import Defaults
+
+    profile = argon2.profiles.RFC_9106_LOW_MEMORY
+    assert (profile.time_cost, profile.memory_cost, profile.parallelism) == (
+        Defaults.PASSWORD_HASH_TIME_COST,
+        Defaults.PASSWORD_HASH_MEMORY_KIB,
+        Defaults.PASSWORD_HASH_PARALLELISM,
+    )
+
+    before = accounts.password_cost()
+    try:
+        configure_hasher(1, 64, 1)
+        user = User(email="a@exemple.fr", first_name="A", last_name="B")
+        user.set_password(DEFAULT_PASSWORD)
+        cheap = user.password_hash
+        assert "m=64,t=1,p=1" in cheap
+        configure_hasher(2, 128, 1)
+        assert user.check_password(DEFAULT_PASSWORD)  # made at the old cost: still valid
+        assert user.password_hash != cheap and "m=128,t=2,p=1" in user.password_hash
+        assert not user.check_password(DEFAULT_PASSWORD + "x")
+    finally:
+        configure_hasher(*before)

@@ -91,6 +91,7 @@ def test_cli_show_needs_no_database(tmp_path) -> None:
     assert result.returncode == 0, result.stderr
     shown = json.loads(result.stdout)
     assert shown["code"] == "cqp-dam" and shown["validity_years"] is None
+    assert shown["certifier"] == {"code": "ucanss", "name": "Ucanss"}
     block = shown["blocks"][0]
     assert {"code", "title", "activities", "competencies"} <= block.keys()
     assert {"code", "title", "key", "criteria", "sub_competencies"} <= block["competencies"][
@@ -101,3 +102,11 @@ def test_cli_show_needs_no_database(tmp_path) -> None:
         "window_years": None,
         "source": shown["eligibility"]["source"],
     }
+
+
+def test_a_version_stored_before_certifiers_were_data_still_reads() -> None:
+    from vae.referentials.schema import Referential
+
+    data = read("cqp-dam").model_dump(mode="json")
+    old = Referential.model_validate({**data, "certifier": "Ucanss"})  # a bare name, before #16
+    assert old.certifier is None and old.code == "cqp-dam"

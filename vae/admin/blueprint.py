@@ -12,6 +12,7 @@ from sqlalchemy import func, or_, select
 from forms.admin import ConfirmForm, UserCreateForm, UserRoleForm
 from vae import audit
 from vae.access import roles_required
+from vae.admin import certifiers
 from vae.audit_labels import audit_lines
 from vae.auth import operations
 from vae.auth.models import User
@@ -78,8 +79,22 @@ def user(user_id: uuid.UUID) -> Any:
         account=account,
         role_form=role_form,
         toggle_form=ConfirmForm(prefix="toggle"),
+        certifiers_form=certifiers.staff_form(account),
         entries=entries,
     )
+
+
+@bp.route("/comptes/<uuid:user_id>/certificateurs", methods=["POST"])
+@roles_required(Role.ADMIN)
+def user_certifiers(user_id: uuid.UUID) -> Any:
+    """The certifiers a staff account works for (checkboxes of the account page)."""
+    account = db.get_or_404(User, user_id)
+    form = certifiers.staff_form(account)
+    if form.validate_on_submit():
+        certifiers.save_staff_certifiers(account, form)
+    else:
+        flash("Choisissez parmi les certificateurs proposés.", "error")
+    return redirect(url_for("admin.user", user_id=account.id))
 
 
 @bp.route("/comptes/<uuid:user_id>/activation", methods=["POST"])

@@ -17,9 +17,29 @@ from vae.dbtypes import UTCDateTime, new_uuid, utcnow
 from vae.extensions import db
 from vae.roles import Role
 
-_hasher = PasswordHasher()
+_hasher = PasswordHasher()  # argon2-cffi's defaults: RFC 9106's low-memory profile
 # Verifying against this keeps the time of a login for an unknown email like a known one.
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+
+def password_cost() -> tuple[int, int, int]:
+    """Argon2's (time cost, memory in KiB, parallelism) in use."""
+    return _hasher.time_cost, _hasher.memory_cost, _hasher.parallelism
+
+
+def configure_hasher(time_cost: int, memory_kib: int, parallelism: int) -> None:
+    """Argon2's cost, from the configuration (``PASSWORD_HASH_*``, argon2-cffi's defaults).
+
+    The test suite lowers it (as Django's test settings swap in a fast hasher): thousands of
+    accounts are created there, and the cost is argon2's, not the app's. A hash made with
+    other parameters is still verified, and rehashed with these at its next login.
+    """
+    global _hasher, _DUMMY_HASH
+    wanted = (time_cost, memory_kib, parallelism)
+    if password_cost() == wanted:
+        return
+    _hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism)
+    _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
 
 
 def new_session_token() -> str:
@@ -93,6 +113,11 @@ class User(UserMixin, db.Model):
     @property
     def is_jury(self) -> bool:
         return self.role == Role.JURY
+
+    @property
+    def is_accompagnateur(self) -> bool:
+        """Invited by candidates to help with their dossiers (vae.accompaniment)."""
+        return self.role == Role.ACCOMPAGNATEUR
 
     @property
     def is_admin(self) -> bool:

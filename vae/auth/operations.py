@@ -50,7 +50,6 @@ def sign_up(first_name: str, last_name: str, email: str, password: str) -> User 
         # the answer takes as long: its time tells nothing either.
         burn_password_hash(password)
         audit.record("user", existing.id, "signup_repeated", actor=None)
-        db.session.commit()
         mail.send_template(
             existing.email,
             "Votre compte VAE existe déjà",
@@ -59,6 +58,7 @@ def sign_up(first_name: str, last_name: str, email: str, password: str) -> User 
             login_url=public_url("auth.login"),
             reset_url=public_url("auth.reset_request"),
         )
+        db.session.commit()
         return None
     user = User(
         email=normalise_email(email),
@@ -70,8 +70,8 @@ def sign_up(first_name: str, last_name: str, email: str, password: str) -> User 
     db.session.add(user)
     db.session.flush()
     audit.record("user", user.id, "signed_up", to_state="unconfirmed", actor=user)
-    db.session.commit()
     send_confirmation(user)
+    db.session.commit()
     return user
 
 
@@ -101,7 +101,6 @@ def create_account(
     db.session.add(user)
     db.session.flush()
     audit.record("user", user.id, "account_created", to_state=role.value)
-    db.session.commit()
     if password is None:
         mail.send_template(
             user.email,
@@ -110,6 +109,7 @@ def create_account(
             user=user,
             reset_url=public_url("auth.reset_password", token=reset_token(user)),
         )
+    db.session.commit()
     return user
 
 
@@ -165,6 +165,7 @@ def authenticate(email: str, password: str) -> User:
         raise generic
     if not user.email_confirmed:
         send_confirmation(user)
+        db.session.commit()
         raise EmailNotConfirmed(user.email)
     user.last_login_at = datetime.now(UTC)
     audit.record("user", user.id, "logged_in", actor=user)
@@ -199,6 +200,7 @@ def request_reset(email: str) -> None:
             "emails/reset_unknown.txt",
             signup_url=public_url("auth.signup"),
         )
+        db.session.commit()
         return
     mail.send_template(
         user.email,

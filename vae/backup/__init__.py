@@ -5,8 +5,8 @@
 * ``vae.sqlite3``: a consistent copy of the SQLite database made with SQLite's online backup
   API (safe while the application runs: readers never block in WAL mode), switched to the
   ``DELETE`` journal mode so that the copy is a single self-contained file (mode ``0o600``);
-* ``uploads/``: a copy of the upload folder (``<2 hex>/<32 hex>.<pdf|jpg|png>``), without the
-  temporary files of uploads in progress;
+* ``uploads/``: a copy of the upload storage, the local folder or the S3 bucket
+  (``<2 hex>/<32 hex>.<pdf|jpg|png>``), without the temporary files of uploads in progress;
 * ``manifest.json``: creation time (UTC), Alembic revision, rows per table, SHA-256 of the
   database copy and of every file, and the stored files the database refers to but that were
   missing from the upload folder (a warning, not an error).
@@ -23,6 +23,8 @@ touched when the backup is incomplete or altered), copies the database with the 
 into the configured file, copies the files back, then checks rows per table and every file's
 SHA-256 against the manifest (exit 1 on any difference). With PostgreSQL it refuses and prints
 the ``pg_restore`` recipe.
+
+``flask --app vae storage migrate`` (:mod:`.migrate`) copies the local folder into the bucket.
 
 User errors are :class:`click.ClickException` with French messages. The work is split by meaning:
 :mod:`.create`, :mod:`.restore`, :mod:`.storage_check`, :mod:`.database` (reading SQLite and

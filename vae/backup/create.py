@@ -32,24 +32,25 @@ from vae.backup.files import (
     UPLOADS,
     BackupError,
     Echo,
-    copy_uploads,
     file_hashes,
+    save_uploads,
     sha256,
     size_text,
     stored_relative,
     write_manifest,
 )
 from vae.backup.storage_check import report
-from vae.dossier.operations import upload_folder
 from vae.extensions import db
 
 
 def create_backup(dest: Path, echo: Echo = click.echo) -> dict[str, Any]:
     """Back the instance up into ``dest`` (created; must not exist or be empty)."""
     dest = Path(dest).expanduser().absolute()
-    uploads = upload_folder().absolute()
-    if dest == uploads or uploads in dest.parents:
-        raise BackupError(f"{dest} est dans le dossier des pièces jointes ({uploads}).")
+    files_at = storage.uploads()
+    if isinstance(files_at, storage.LocalBackend):
+        uploads = files_at.folder.absolute()
+        if dest == uploads or uploads in dest.parents:
+            raise BackupError(f"{dest} est dans le dossier des pièces jointes ({uploads}).")
     url = db.engine.url
     backend = url.get_backend_name()
     if backend not in {"sqlite", "postgresql"}:
@@ -98,8 +99,8 @@ def create_backup(dest: Path, echo: Echo = click.echo) -> dict[str, Any]:
     manifest["row_counts"] = counts
 
     # Only the files the saved database refers to: any other one would be an orphan there.
-    found = storage.survey(uploads, lambda: referenced)
-    copy_uploads(uploads, dest / UPLOADS, {stored_relative(name) for name in referenced})
+    found = storage.survey(files_at, lambda: referenced)
+    save_uploads(files_at, dest / UPLOADS, {stored_relative(name) for name in referenced})
     files = file_hashes(dest / UPLOADS)
     missing = sorted(name for name in referenced if stored_relative(name) not in files)
     manifest["uploads"] = {

@@ -15,7 +15,11 @@ from vae.backup.files import BackupError
 from vae.extensions import db
 
 # Filled by `flask referentials load` on a fresh instance; replaced by the backup's own rows.
-REFERENTIAL_TABLES = frozenset({"certifications", "referential_versions", "alembic_version"})
+# What `db upgrade` and `referentials load` write (certifiers named by the referentials, with
+# their name only): an instance holding nothing else counts as empty for a restore.
+REFERENTIAL_TABLES = frozenset(
+    {"certifications", "certifiers", "referential_versions", "alembic_version"}
+)
 
 
 def sqlite_path(url: URL) -> Path:
@@ -152,3 +156,17 @@ def _stored_name_columns() -> Iterable[tuple[str, str]]:
         for column in table.columns:
             if column.name == "stored_name" or column.name.endswith("_stored_name"):
                 yield table.name, column.name
+
+
+def stored_hashes(connection: Any) -> dict[str, str]:
+    """Every stored file name → the SHA-256 its row recorded (``X_stored_name`` → ``X_sha256``)."""
+    existing = set(inspect(connection).get_table_names())
+    found: dict[str, str] = {}
+    for table_name, column_name in _stored_name_columns():
+        table = db.metadata.tables[table_name]
+        hash_name = column_name.removesuffix("stored_name") + "sha256"
+        if table_name not in existing or hash_name not in table.c:
+            continue
+        query = select(table.c[column_name], table.c[hash_name])
+        found.update(connection.execute(query.where(table.c[column_name].is_not(None))).all())
+    return found

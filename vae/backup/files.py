@@ -12,6 +12,7 @@ from typing import IO, Any
 import click
 
 from vae import storage
+from vae.storage.backends import sha256_of
 
 MANIFEST = "manifest.json"
 DATABASE_FILE = "vae.sqlite3"
@@ -72,6 +73,42 @@ def copy_uploads(source: Path, target: Path, keep: set[str] | None = None) -> No
         shutil.copytree(source, target, ignore=ignore, dirs_exist_ok=True)
     except (OSError, shutil.Error) as error:
         raise BackupError(f"Copie de {source} vers {target} impossible : {error}") from error
+
+
+def save_uploads(backend: storage.Backend, target: Path, keep: set[str]) -> None:
+    """Copy the ``keep`` files (keys) of the upload storage into the folder ``target``."""
+    if isinstance(backend, storage.LocalBackend):
+        copy_uploads(backend.folder, target, keep)
+        return
+    target.mkdir(parents=True, exist_ok=True)
+    for key in sorted(keep):
+        path = target / key
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with backend.open(key) as stream, path.open("wb") as copy:
+                shutil.copyfileobj(stream, copy)
+        except FileNotFoundError:  # a referenced file the storage lacks: the manifest says so
+            path.unlink(missing_ok=True)
+        except OSError as error:
+            raise BackupError(f"Copie de {key} vers {target} impossible : {error}") from error
+
+
+def load_uploads(source: Path, backend: storage.Backend) -> None:
+    """Copy a backup's upload folder into the (empty) upload storage."""
+    if isinstance(backend, storage.LocalBackend):
+        copy_uploads(source, backend.folder)
+        return
+    for path in sorted(files_under(source)):
+        data = path.read_bytes()
+        backend.put(path.relative_to(source).as_posix(), data, hashlib.sha256(data).hexdigest())
+
+
+def stored_hash(backend: storage.Backend, key: str) -> str | None:
+    """The SHA-256 of what ``backend`` holds under ``key``, None when nothing."""
+    try:
+        return sha256_of(backend, key)
+    except FileNotFoundError:
+        return None
 
 
 def files_under(root: Path) -> Iterable[Path]:

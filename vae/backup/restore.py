@@ -11,6 +11,7 @@ from flask import current_app
 from sqlalchemy import text
 from sqlalchemy.engine import URL
 
+from vae import storage
 from vae.backup.create import pg_restore_command
 from vae.backup.database import (
     REFERENTIAL_TABLES,
@@ -26,12 +27,11 @@ from vae.backup.files import (
     UPLOADS,
     BackupError,
     Echo,
-    copy_uploads,
-    files_under,
+    load_uploads,
     read_manifest,
     sha256,
+    stored_hash,
 )
-from vae.dossier.operations import upload_folder
 from vae.extensions import db
 
 
@@ -53,7 +53,7 @@ def restore_backup(src: Path, echo: Echo = click.echo) -> None:
             "dans une base SQLite."
         )
     target = sqlite_path(url)
-    uploads = upload_folder().absolute()
+    uploads = storage.uploads()
     _refuse_unless_empty(target, uploads)
     _check_backup(src, manifest)
 
@@ -64,7 +64,7 @@ def restore_backup(src: Path, echo: Echo = click.echo) -> None:
         sqlite_copy(src / DATABASE_FILE, target, self_contained=False)
     finally:
         db.engine.dispose()
-    copy_uploads(src / UPLOADS, uploads)
+    load_uploads(src / UPLOADS, uploads)
 
     problems = _verify(manifest, uploads)
     counts = manifest["row_counts"]
@@ -74,7 +74,10 @@ def restore_backup(src: Path, echo: Echo = click.echo) -> None:
     for table, count in sorted(counts.items()):
         if count:
             echo(f"    {table} : {count}")
-    echo(f"  pièces jointes : {len(manifest['uploads']['files'])} fichier(s) dans {uploads}")
+    echo(
+        f"  pièces jointes : {len(manifest['uploads']['files'])} fichier(s) "
+        f"dans {uploads.describe()}"
+    )
     if problems:
         raise BackupError(
             "La vérification après restauration a échoué :\n"
@@ -97,11 +100,11 @@ def _pg_restore_recipe(url: URL, src: Path) -> str:
         "~/.pgpass :\n"
         f"  {pg_restore_command(url, src / DUMP_FILE)}\n"
         "puis copiez les pièces jointes dans le dossier des pièces jointes vide :\n"
-        f"  {shlex.join(['cp', '-a', f'{src / UPLOADS}/.', f'{upload_folder()}/'])}"
+        f"  {shlex.join(['cp', '-a', f'{src / UPLOADS}/.', f'{storage.upload_folder()}/'])}"
     )
 
 
-def _refuse_unless_empty(target: Path, uploads: Path) -> None:
+def _refuse_unless_empty(target: Path, uploads: storage.Backend) -> None:
     reasons = []
     if target.exists():
         with db.engine.connect() as connection:
@@ -111,9 +114,13 @@ def _refuse_unless_empty(target: Path, uploads: Path) -> None:
                 if count and table not in REFERENTIAL_TABLES
             }
             if data.get("audit_entries"):
-                # Loading the referentials writes audit entries about certifications.
+                # Loading the referentials writes audit entries about certifications and the
+                # certifiers they name; an admin's edit of a certifier is data.
                 data["audit_entries"] = connection.scalar(
-                    text("SELECT count(*) FROM audit_entries WHERE subject_type <> 'certification'")
+                    text(
+                        "SELECT count(*) FROM audit_entries WHERE subject_type <> 'certification'"
+                        " AND NOT (subject_type = 'certifier' AND action = 'certifier_created')"
+                    )
                 )
                 if not data["audit_entries"]:
                     del data["audit_entries"]
@@ -121,9 +128,11 @@ def _refuse_unless_empty(target: Path, uploads: Path) -> None:
         if data:
             listed = ", ".join(f"{table} : {count}" for table, count in data.items())
             reasons.append(f"la base {target} contient déjà des données ({listed})")
-    files = sum(1 for _ in files_under(uploads))
+    files = sum(1 for _ in uploads.iter_names())
     if files:
-        reasons.append(f"le dossier des pièces jointes {uploads} contient {files} fichier(s)")
+        reasons.append(
+            f"le dossier des pièces jointes {uploads.describe()} contient {files} fichier(s)"
+        )
     if reasons:
         raise BackupError(
             "Restauration refusée : elle ne se fait que dans une instance vide, or "
@@ -157,7 +166,7 @@ def _check_backup(src: Path, manifest: dict[str, Any]) -> None:
         )
 
 
-def _verify(manifest: dict[str, Any], uploads: Path) -> list[str]:
+def _verify(manifest: dict[str, Any], uploads: storage.Backend) -> list[str]:
     problems = []
     with db.engine.connect() as connection:
         counts = engine_counts(connection)
@@ -170,10 +179,10 @@ def _verify(manifest: dict[str, Any], uploads: Path) -> list[str]:
         if found != expected:
             problems.append(f"table {table} : {found} ligne(s), {expected} attendue(s)")
     for rel, expected in manifest["uploads"]["files"].items():
-        path = uploads / PurePosixPath(rel)
-        if not path.is_file():
+        found_hash = stored_hash(uploads, rel)
+        if found_hash is None:
             problems.append(f"fichier {rel} absent")
-        elif sha256(path) != expected:
+        elif found_hash != expected:
             problems.append(f"fichier {rel} : empreinte SHA-256 différente")
     return problems
 

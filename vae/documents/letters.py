@@ -18,6 +18,7 @@ from reportlab.lib.units import cm
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 
 from vae import clock
+from vae.certifiers.identity import is_commission, pour
 from vae.config import Defaults
 from vae.documents.pdf import ACCENT, CONTENT_WIDTH, MUTED, Fonts, Paragraph, fonts
 from vae.documents.text import as_dict, clean_text, quoted, safe_markup, short_line
@@ -40,6 +41,9 @@ class Certifier(NamedTuple):
     email: str
     phone: str
     city: str
+    signatory_name: str = ""
+    signatory_title: str = ""
+    mentions: tuple[str, ...] = ()
 
     def contact_lines(self) -> list[str]:
         """« Courriel : … », « Téléphone : … » (those configured), plain text."""
@@ -50,17 +54,30 @@ class Certifier(NamedTuple):
         ]
 
 
-def certifier() -> Certifier:
-    """The certifier of the configuration (``CERTIFIER_*``, ``LETTER_CITY``); the defaults
-    outside an application."""
+def _lines(value: object) -> tuple[str, ...]:
+    return tuple(short_line(line) for line in clean_text(value).split("\n") if short_line(line))
+
+
+def certifier(identity: dict[str, Any] | None = None) -> Certifier:
+    """The certifier a document names: ``identity`` (vae.certifiers.identity, the dossier's
+    certifier as the admin filled it in), each field still empty there taken from the
+    configuration (``CERTIFIER_*``, ``LETTER_CITY``; the defaults outside an application)."""
     config: Any = current_app.config if has_app_context() else vars(Defaults)
-    address = clean_text(config.get("CERTIFIER_ADDRESS")).split("\n")
+    own = as_dict(identity)
+
+    def value(field: str, setting: str) -> Any:
+        return own.get(field) or config.get(setting)
+
     return Certifier(
-        name=short_line(config.get("CERTIFIER_NAME")) or SENDER[0],
-        address=tuple(short_line(line) for line in address if short_line(line)),
-        email=short_line(config.get("CERTIFIER_EMAIL") or config.get("CPNEFP_EMAIL")),
-        phone=short_line(config.get("CERTIFIER_PHONE")),
-        city=short_line(config.get("LETTER_CITY")) or "Paris",
+        name=short_line(value("name", "CERTIFIER_NAME")) or SENDER[0],
+        address=_lines(value("address", "CERTIFIER_ADDRESS")),
+        email=short_line(own.get("email") or config.get("CERTIFIER_EMAIL"))
+        or short_line(config.get("CPNEFP_EMAIL")),
+        phone=short_line(value("phone", "CERTIFIER_PHONE")),
+        city=short_line(value("city", "LETTER_CITY")) or "Paris",
+        signatory_name=short_line(own.get("signatory_name")),
+        signatory_title=short_line(own.get("signatory_title")),
+        mentions=_lines(own.get("letter_mentions")),
     )
 
 
@@ -156,9 +173,10 @@ def address_lines(who: dict[str, Any]) -> list[str]:
 def letterhead(letter: dict[str, Any], st: LetterStyles) -> list[Flowable]:
     """Sender with its address and contact (left), recipient (right, at the window of an
     envelope), then « À Paris, le … »."""
-    who_signs = certifier()
+    who_signs = certifier(letter.get("certifier"))
     sender = [Paragraph(f"<b>{escape(who_signs.name)}</b>", st.sender)]
-    sender += [Paragraph(escape(line), st.sender) for line in SENDER[1:]]
+    lines = SENDER[1:] if is_commission(who_signs.name) else SENDER[2:]
+    sender += [Paragraph(escape(line), st.sender) for line in lines]
     sender += [Spacer(1, 3)] + [
         Paragraph(escape(line), st.sender)
         for line in (*who_signs.address, *who_signs.contact_lines())
@@ -221,14 +239,23 @@ def bullet(markup: str, st: LetterStyles) -> Paragraph:
 
 
 def closing(letter: dict[str, Any], st: LetterStyles) -> list[Flowable]:
-    """The closing formula and the signature « Pour la CPNEFP », kept together."""
-    officer = safe_markup(short_line(letter.get("officer_name")))
-    signature = [Paragraph("Pour la CPNEFP,", st.signature)]
-    if officer:
-        signature += [Spacer(1, 0.8 * cm), Paragraph(f"<b>{officer}</b>", st.signature)]
+    """The closing formula and the signature « Pour <certifier> », kept together: the
+    certifier's signatory (name, title) when set, else the officer who decided; then the
+    mentions the certifier's letters carry."""
+    who_signs = certifier(letter.get("certifier"))
+    signer = escape(who_signs.signatory_name) or safe_markup(short_line(letter.get("officer_name")))
+    signature = [Paragraph(f"Pour {escape(pour(who_signs.name))},", st.signature)]
+    if signer:
+        signature += [Spacer(1, 0.8 * cm), Paragraph(f"<b>{signer}</b>", st.signature)]
+    if who_signs.signatory_name and who_signs.signatory_title:
+        signature += [Paragraph(escape(who_signs.signatory_title), st.signature)]
     formula = Paragraph(
         "Nous restons à votre disposition pour toute question. Nous vous prions d'agréer, "
         "Madame, Monsieur, l'expression de nos salutations distinguées.",
         st.body,
     )
-    return [KeepTogether([formula, Spacer(1, 0.3 * cm), *signature])]
+    mentions = [Paragraph(escape(line), st.small) for line in who_signs.mentions]
+    return [
+        KeepTogether([formula, Spacer(1, 0.3 * cm), *signature]),
+        *([Spacer(1, 0.6 * cm), *mentions] if mentions else []),
+    ]

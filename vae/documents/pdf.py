@@ -30,6 +30,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from vae.documents.capture import GridShape, record
 from vae.documents.text import clean_text, one_line, safe_markup
 from vae.french import typography
 
@@ -263,6 +264,8 @@ def build_pdf(
     ``creator`` names the module that lays the document out; ``canvas_options`` go to
     ``canvasmaker`` (a :class:`NumberedCanvas` subclass) besides the header and the font.
     """
+    if record(story, title=title):
+        return b""  # the accessible HTML version reads the story (vae.documents.capture)
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
@@ -341,6 +344,7 @@ def grid_table(
     if label_column:
         commands.append(("BACKGROUND", (0, 0), (0, -1), SHADE))
     table.setStyle(TableStyle(commands))
+    table.vae_grid = GridShape(header=header, label_column=label_column)  # type: ignore[attr-defined]
     return table
 
 

@@ -9,11 +9,15 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from vae.documents.capture import Story
 from vae.dossier.models import Dossier
 from vae.provided import Provided
 
 decisions_of: Provided[[Dossier], list[Any]] = Provided(
     "the decisions taken on a dossier, oldest first (vae.review)"
+)
+letter_story: Provided[[Dossier, Any], Story] = Provided(
+    "the story of a decision's letter, for its accessible HTML version (vae.review)"
 )
 
 

@@ -115,11 +115,6 @@ def send_idle_reminders(
             continue
         db.session.add(InactivityReminder(dossier_id=dossier.id, kind=work.kind, idle_since=since))
         audit.record("dossier", dossier.id, work.audit_action)  # by the system: not a touch
-        try:
-            db.session.commit()  # marked before sending: a crash or a second run never sends twice
-        except IntegrityError:
-            db.session.rollback()  # another run took it
-            continue
         mail.send_template(
             owner.email,
             work.subject,
@@ -129,6 +124,11 @@ def send_idle_reminders(
             idle_days=work.idle_days,
             link=public_url(work.endpoint, dossier_id=dossier.id),
         )
+        try:
+            db.session.commit()  # marked with its email: a second run never sends twice
+        except IntegrityError:
+            db.session.rollback()  # another run took it (and its email goes with the rollback)
+            continue
         sent.append(dossier)
     return sent
 

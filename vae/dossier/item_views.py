@@ -6,16 +6,18 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, send_file
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import select
 
-from forms.admin import ConfirmForm
 from forms.dossier import ActivityForm, MoveForm, TrainingForm, UploadTargetForm
 from vae import audit, storage
-from vae.dossier import decisions, operations, presenters, steps
+from vae.documents.capture import story_of
+from vae.documents.html import document_page
+from vae.dossier import decisions, operations, presenters, snapshot, steps
 from vae.dossier.enums import AttachmentKind
 from vae.dossier.pages import (
-    CANDIDATE,
+    EDITORS,
     FILE_READERS,
     READERS,
     bp,
@@ -35,9 +37,9 @@ from vae.extensions import db
 
 @bp.route("/<uuid:dossier_id>/experience/nouvelle", methods=["GET", "POST"])
 @bp.route("/<uuid:dossier_id>/experience/<uuid:activity_id>", methods=["GET", "POST"])
-@CANDIDATE
+@EDITORS
 def activity_form(dossier_id: uuid.UUID, activity_id: uuid.UUID | None = None) -> Any:
-    dossier = load(dossier_id, edit=True)
+    dossier = load(dossier_id, work=True)
     if (redirected := editable_or_redirect(dossier)) is not None:
         return redirected
     activity = child(dossier.activities, activity_id) if activity_id else None
@@ -54,9 +56,9 @@ def activity_form(dossier_id: uuid.UUID, activity_id: uuid.UUID | None = None) -
 
 
 @bp.route("/<uuid:dossier_id>/experience/<uuid:activity_id>/supprimer", methods=["POST"])
-@CANDIDATE
+@EDITORS
 def activity_delete(dossier_id: uuid.UUID, activity_id: uuid.UUID) -> Any:
-    dossier = load(dossier_id, edit=True)
+    dossier = load(dossier_id, work=True)
     activity = child(dossier.activities, activity_id)
     confirmed(
         operations.delete_activity,
@@ -68,9 +70,9 @@ def activity_delete(dossier_id: uuid.UUID, activity_id: uuid.UUID) -> Any:
 
 
 @bp.route("/<uuid:dossier_id>/experience/<uuid:activity_id>/deplacer", methods=["POST"])
-@CANDIDATE
+@EDITORS
 def activity_move(dossier_id: uuid.UUID, activity_id: uuid.UUID) -> Any:
-    dossier = load(dossier_id, edit=True)
+    dossier = load(dossier_id, work=True)
     activity = child(dossier.activities, activity_id)
     form = MoveForm()
     if form.validate_on_submit():
@@ -82,9 +84,9 @@ def activity_move(dossier_id: uuid.UUID, activity_id: uuid.UUID) -> Any:
 
 
 @bp.route("/<uuid:dossier_id>/experience/<uuid:activity_id>/attestation.pdf")
-@CANDIDATE
+@EDITORS
 def attestation_model(dossier_id: uuid.UUID, activity_id: uuid.UUID) -> Any:
-    dossier = load(dossier_id, edit=True)
+    dossier = load(dossier_id, work=True)
     activity = child(dossier.activities, activity_id)
     pdf, name = presenters.attestation_pdf(dossier, activity)
     return pdf_response(pdf, name)
@@ -95,9 +97,9 @@ def attestation_model(dossier_id: uuid.UUID, activity_id: uuid.UUID) -> Any:
 
 @bp.route("/<uuid:dossier_id>/formation/nouvelle", methods=["GET", "POST"])
 @bp.route("/<uuid:dossier_id>/formation/<uuid:training_id>", methods=["GET", "POST"])
-@CANDIDATE
+@EDITORS
 def training_form(dossier_id: uuid.UUID, training_id: uuid.UUID | None = None) -> Any:
-    dossier = load(dossier_id, edit=True)
+    dossier = load(dossier_id, work=True)
     if (redirected := editable_or_redirect(dossier)) is not None:
         return redirected
     training = child(dossier.trainings, training_id) if training_id else None
@@ -112,9 +114,9 @@ def training_form(dossier_id: uuid.UUID, training_id: uuid.UUID | None = None) -
 
 
 @bp.route("/<uuid:dossier_id>/formation/<uuid:training_id>/supprimer", methods=["POST"])
-@CANDIDATE
+@EDITORS
 def training_delete(dossier_id: uuid.UUID, training_id: uuid.UUID) -> Any:
-    dossier = load(dossier_id, edit=True)
+    dossier = load(dossier_id, work=True)
     training = child(dossier.trainings, training_id)
     confirmed(
         operations.delete_training,
@@ -129,11 +131,11 @@ def training_delete(dossier_id: uuid.UUID, training_id: uuid.UUID) -> Any:
 
 
 @bp.route("/<uuid:dossier_id>/pieces", methods=["GET", "POST"])
-@CANDIDATE
+@EDITORS
 def step_attachments(dossier_id: uuid.UUID) -> Any:
-    dossier = load(dossier_id, edit=True)
+    dossier = load(dossier_id, work=True)
     targets = presenters.upload_targets(dossier)
-    forms = {t.key: presenters.upload_form(t) for t in targets}
+    posted: dict[str, Any] = {}
     if request.method == "POST":
         if (redirected := editable_or_redirect(dossier)) is not None:
             return redirected
@@ -142,7 +144,7 @@ def step_attachments(dossier_id: uuid.UUID) -> Any:
         if target is None:
             abort(400)
         form = presenters.upload_form(target, formdata=request.form)
-        forms[key] = form
+        posted[key] = form
         if form.validate_on_submit():
             upload = form.file.data
             try:
@@ -164,8 +166,7 @@ def step_attachments(dossier_id: uuid.UUID) -> Any:
         dossier,
         steps.ATTACHMENTS,
         targets=targets,
-        forms=forms,
-        action_form=ConfirmForm(),
+        fields=presenters.upload_fields(targets, posted),
     )
 
 
@@ -174,25 +175,23 @@ def step_attachments(dossier_id: uuid.UUID) -> Any:
 def attachment(dossier_id: uuid.UUID, attachment_id: uuid.UUID) -> Any:
     dossier = load(dossier_id)
     item = child(dossier.attachments, attachment_id)
-    path = storage.path_of(operations.upload_folder(), item.stored_name)
-    if not path.exists():
-        abort(404)
     inline = request.args.get("voir") == "1"
-    response = send_file(
-        path,
+    response = storage.stored_response(
+        item.stored_name,
         mimetype=item.mime_type,
         as_attachment=not inline,
         download_name=storage.display_name(item.display_name, item.mime_type),
-        max_age=0,
     )
+    if response is None:
+        abort(404)
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 
 
 @bp.route("/<uuid:dossier_id>/pieces/<uuid:attachment_id>/supprimer", methods=["POST"])
-@CANDIDATE
+@EDITORS
 def attachment_delete(dossier_id: uuid.UUID, attachment_id: uuid.UUID) -> Any:
-    dossier = load(dossier_id, edit=True)
+    dossier = load(dossier_id, work=True)
     item = child(dossier.live_attachments(), attachment_id)
     confirmed(
         operations.remove_attachment,
@@ -209,25 +208,56 @@ def attachment_delete(dossier_id: uuid.UUID, attachment_id: uuid.UUID) -> Any:
 @bp.route("/<uuid:dossier_id>/versions/<int:version>.pdf")
 @FILE_READERS
 def submission_pdf(dossier_id: uuid.UUID, version: int) -> Any:
-    dossier = load(dossier_id)
-    submission = db.session.scalar(
-        select(Submission).where(Submission.dossier_id == dossier.id, Submission.version == version)
-    )
-    if submission is None:
-        abort(404)
+    dossier, submission = _submission(dossier_id, version)
     return stored_pdf(submission.pdf_stored_name, f"{dossier.number}-v{version}.pdf")
 
 
 @bp.route("/<uuid:dossier_id>/decisions/<uuid:decision_id>.pdf")
 @READERS
 def decision_letter(dossier_id: uuid.UUID, decision_id: uuid.UUID) -> Any:
+    dossier, decision = _decision(dossier_id, decision_id)
+    return stored_pdf(
+        decision.letter_stored_name, f"{dossier.number}-decision-{decision.kind.value}.pdf"
+    )
+
+
+def _submission(dossier_id: uuid.UUID, version: int) -> tuple[Any, Submission]:
+    """The dossier and its submitted ``version``, or 404."""
+    dossier = load(dossier_id)
+    submission = db.session.scalar(
+        select(Submission).where(Submission.dossier_id == dossier.id, Submission.version == version)
+    )
+    if submission is None:
+        abort(404)
+    return dossier, submission
+
+
+def _decision(dossier_id: uuid.UUID, decision_id: uuid.UUID) -> tuple[Any, Any]:
+    """The dossier and its decision ``decision_id``, or 404."""
     dossier = load(dossier_id)
     decision = decisions.decision_of(dossier, decision_id)
     if decision is None:
         abort(404)
-    return stored_pdf(
-        decision.letter_stored_name, f"{dossier.number}-decision-{decision.kind.value}.pdf"
-    )
+    return dossier, decision
+
+
+@bp.route("/<uuid:dossier_id>/versions/<int:version>.html")
+@FILE_READERS
+def submission_html(dossier_id: uuid.UUID, version: int) -> Any:
+    """The accessible HTML version of the submitted dossier's PDF, from its snapshot."""
+    _dossier, submission = _submission(dossier_id, version)
+    story = story_of(snapshot.render_pdf, submission.snapshot)
+    pdf_url = url_for("dossier.submission_pdf", dossier_id=dossier_id, version=version)
+    return document_page(story, pdf_url=pdf_url)
+
+
+@bp.route("/<uuid:dossier_id>/decisions/<uuid:decision_id>.html")
+@READERS
+def decision_letter_html(dossier_id: uuid.UUID, decision_id: uuid.UUID) -> Any:
+    """The accessible HTML version of a decision letter."""
+    dossier, decision = _decision(dossier_id, decision_id)
+    pdf_url = url_for("dossier.decision_letter", dossier_id=dossier_id, decision_id=decision_id)
+    return document_page(decisions.letter_story(dossier, decision), pdf_url=pdf_url)
 
 
 @bp.route("/<uuid:dossier_id>/historique")
@@ -235,4 +265,5 @@ def decision_letter(dossier_id: uuid.UUID, decision_id: uuid.UUID) -> Any:
 def history(dossier_id: uuid.UUID) -> Any:
     dossier = load(dossier_id)
     events = presenters.candidate_history(audit.history("dossier", dossier.id))
-    return render_template("dossier/history.html", dossier=dossier, events=events)
+    title = presenters.history_title(dossier, current_user)
+    return render_template("dossier/history.html", dossier=dossier, events=events, title=title)

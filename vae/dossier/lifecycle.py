@@ -7,6 +7,7 @@ staff decision made at the same moment, one wins and the other is refused in Fre
 
 from __future__ import annotations
 
+import io
 import uuid
 from datetime import date, timedelta
 from typing import Any
@@ -57,17 +58,17 @@ def withdraw(dossier: Dossier, reason: str, actor: Any, lock_version: int | None
             _discard(dossier, actor)
             return
         dossier.move_to(DossierStatus.WITHDRAWN, "withdrawn", comment=reason or None, actor=actor)
+        if dossier.submission_count:
+            for recipient in _staff_to_tell(dossier):
+                mail.send_template(
+                    recipient,
+                    f"Dossier {dossier.number} retiré par le candidat",
+                    "emails/dossier_withdrawn.txt",
+                    dossier=dossier,
+                    reason=reason,
+                    link=public_url("review.show", dossier_id=dossier.id),
+                )
         db.session.commit()
-    if dossier.submission_count:
-        for recipient in _staff_to_tell(dossier):
-            mail.send_template(
-                recipient,
-                f"Dossier {dossier.number} retiré par le candidat",
-                "emails/dossier_withdrawn.txt",
-                dossier=dossier,
-                reason=reason,
-                link=public_url("review.show", dossier_id=dossier.id),
-            )
 
 
 def _discard(draft: Dossier, actor: Any) -> None:
@@ -77,7 +78,7 @@ def _discard(draft: Dossier, actor: Any) -> None:
     db.session.delete(draft)
     db.session.commit()
     for stored_name in names:
-        storage.delete(operations.upload_folder(), stored_name)
+        storage.delete(storage.uploads(), stored_name)
 
 
 def _staff_to_tell(dossier: Dossier) -> list[str]:
@@ -123,7 +124,7 @@ def resume(dossier: Dossier, candidate: Any, *, blocks_only: bool = False) -> Do
     except BaseException:
         db.session.rollback()
         for stored_name in copied:
-            storage.delete(operations.upload_folder(), stored_name)
+            storage.delete(storage.uploads(), stored_name)
         raise
     return draft
 
@@ -154,12 +155,12 @@ def _copy_content(source: Dossier, draft: Dossier, copied: list[str]) -> None:
         for t in source.trainings
     }
     db.session.flush()
-    folder = operations.upload_folder()
+    folder = storage.uploads()
     for old in source.live_attachments():
         if old.kind == AttachmentKind.LIVRET2_ANNEX:
             continue
-        with storage.path_of(folder, old.stored_name).open("rb") as stream:
-            stored = storage.store(stream, old.display_name, folder, max(old.size, 1))
+        data = storage.read(folder, old.stored_name)
+        stored = storage.store(io.BytesIO(data), old.display_name, folder, max(old.size, 1))
         copied.append(stored.stored_name)
         activity, training = activities.get(old.activity_id), trainings.get(old.training_id)
         draft.attachments.append(

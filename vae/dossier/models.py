@@ -22,6 +22,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from vae.accompaniment.access import accompanies
+from vae.certifiers.scope import staff_covers
 from vae.dbtypes import UTCDateTime, new_uuid, portable_enum, searchable, utcnow
 from vae.dossier.decision_clock import DecisionClock
 from vae.dossier.enums import (
@@ -50,6 +52,8 @@ STAFF_ROLES = (Role.STAFF, Role.ADMIN)
 # Whether a jury account sits on the dossier's jury and declared no conflict: the jury provides
 # it (vae.jury.readers), so that dossiers need not know juries.
 jury_cleared: Provided[[Any, Dossier], bool] = Provided("a jury member's clearance")
+# certification_id last: the overdue count of an officer's certifiers reads the index alone.
+STATUS_DUE_INDEX = ("status", "decision_due", "submitted_at", "id", "certification_id")
 
 
 class Dossier(LifecycleQuestions, DecisionClock, db.Model):
@@ -74,10 +78,14 @@ class Dossier(LifecycleQuestions, DecisionClock, db.Model):
             text("submitted_at DESC"),
             "id",
         ),
-        Index("ix_dossiers_status_due", "status", "decision_due", "submitted_at", "id"),
+        Index("ix_dossiers_status_due", *STATUS_DUE_INDEX),
         Index("ix_dossiers_status_name", "status", "last_name", "first_name", "id"),
         Index("ix_dossiers_name", "last_name", "first_name", "id"),
         Index("ix_dossiers_status_search", "status", "search_text"),
+        # Queue counts filtered by certification and officer, from the index alone.
+        Index(
+            "ix_dossiers_cert_officer_status", "certification_id", "assigned_officer_id", "status"
+        ),
         CheckConstraint(
             "status = 'draft' OR (number IS NOT NULL AND submitted_at IS NOT NULL)",
             name="submitted_has_number",
@@ -174,22 +182,32 @@ class Dossier(LifecycleQuestions, DecisionClock, db.Model):
     def is_owned_by(self, user: Any) -> bool:
         return bool(user and user.is_authenticated and self.candidate_id == user.id)
 
+    def is_worked_on_by(self, user: Any) -> bool:
+        """The candidate or one of their accompagnateurs (vae.accompaniment.access)."""
+        return self.is_owned_by(user) or accompanies(user, self)
+
     def can_view(self, user: Any) -> bool:
-        """The candidate; staff once it was submitted (a draft is the candidate's alone, a
-        dossier returned for complements stays visible); the two jury members once they
+        """The candidate and their accompagnateurs; staff once it was submitted (a draft is
+        theirs alone, a dossier returned for complements stays visible) when one of their
+        certifiers owns its certification (vae.certifiers.scope); the two jury members once they
         declared no conflict (``jury_cleared``)."""
-        if self.is_owned_by(user):
+        if self.is_worked_on_by(user):
             return True
         if not (user and user.is_authenticated) or self.submission_count == 0:
             return False
         if user.role == Role.JURY:
             return jury_cleared(user, self)
-        return user.role in STAFF_ROLES
+        return user.role in STAFF_ROLES and staff_covers(user, self.certification_id)
+
+    def shows_certificates_to(self, user: Any) -> bool:
+        """Certificates are the candidate's (and staff's): not an accompagnateur's to read."""
+        return self.is_owned_by(user) or (self.can_view(user) and user.role in STAFF_ROLES)
 
     def can_decide(self, user: Any) -> bool:
         """Staff may record findings and the recevabilité decision while it is under review
         and the two months are not over (then the implicit acceptance stands)."""
         staff = bool(user and user.is_authenticated) and user.role in STAFF_ROLES
+        staff = staff and staff_covers(user, self.certification_id)
         return self.under_review and not self.implicitly_accepted and staff
 
     @property
@@ -238,7 +256,7 @@ class Dossier(LifecycleQuestions, DecisionClock, db.Model):
         return self.status in ENDED_STATUSES and self.anonymised_at is None
 
     def can_edit(self, user: Any) -> bool:
-        return self.editable and self.is_owned_by(user)
+        return self.editable and self.is_worked_on_by(user)
 
     def move_to(
         self, status: DossierStatus, action: str, *, comment: str | None = None, actor: Any = None

@@ -39,8 +39,8 @@ class OpenDossierExists(DossierError):
 
 
 def upload_folder() -> Path:
-    configured = current_app.config.get("UPLOAD_FOLDER")
-    return Path(configured) if configured else Path(current_app.instance_path) / "uploads"
+    """The local upload folder (the storage itself is :func:`vae.storage.uploads`)."""
+    return storage.upload_folder()
 
 
 # --- creation and content -------------------------------------------------------------------
@@ -285,11 +285,11 @@ def add_attachment(
     if check_editable:
         ensure_editable(dossier)
     stored = storage.store(
-        stream, filename, upload_folder(), current_app.config["UPLOAD_MAX_BYTES"]
+        stream, filename, storage.uploads(), current_app.config["UPLOAD_MAX_BYTES"]
     )
     attachment = attachment_of(stored, kind, activity=activity, training=training)
     attachment.dossier = dossier
-    with storage.removed_on_failure(upload_folder(), stored.stored_name):
+    with storage.removed_on_failure(storage.uploads(), stored.stored_name):
         db.session.add(attachment)
         db.session.flush()
         _save(dossier, "attachment_added", f"{kind.label} : {attachment.id}")
@@ -308,7 +308,7 @@ def remove_attachment(
 def _remove_attachment(attachment: Attachment) -> None:
     """A file no submitted version refers to is deleted; otherwise it is hidden and kept."""
     if attachment.submitted_in is None:
-        storage.delete(upload_folder(), attachment.stored_name)
+        storage.delete(storage.uploads(), attachment.stored_name)
         attachment.dossier.attachments.remove(attachment)
     else:
         attachment.removed_at = clock.now()

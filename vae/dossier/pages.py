@@ -6,10 +6,10 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, send_file
+from flask import Blueprint, Response, abort, flash, redirect, render_template
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from forms.admin import ConfirmForm
 from vae import storage
@@ -21,13 +21,19 @@ from vae.roles import Role
 
 bp = Blueprint(steps.BLUEPRINT, __name__, url_prefix="/dossiers")
 CANDIDATE = roles_required(Role.CANDIDATE)
-READERS = roles_required(Role.CANDIDATE, Role.STAFF, Role.ADMIN)
+# The draft's forms: the candidate and the accompagnateurs they invited (object check in load).
+EDITORS = roles_required(Role.CANDIDATE, Role.ACCOMPAGNATEUR)
+READERS = roles_required(Role.CANDIDATE, Role.ACCOMPAGNATEUR, Role.STAFF, Role.ADMIN)
 # The frozen livret 1 and its files: also the jury members of the dossier (object check in load).
-FILE_READERS = roles_required(Role.CANDIDATE, Role.STAFF, Role.ADMIN, Role.JURY)
+FILE_READERS = roles_required(
+    Role.CANDIDATE, Role.ACCOMPAGNATEUR, Role.STAFF, Role.ADMIN, Role.JURY
+)
 
 
-def load(dossier_id: uuid.UUID, *, edit: bool = False) -> Dossier:
-    """The dossier with everything its pages show, or 404 when it is not the user's to see."""
+def load(dossier_id: uuid.UUID, *, edit: bool = False, work: bool = False) -> Dossier:
+    """The dossier with everything its pages show, or 404 when it is not the user's to see;
+    ``edit``: the candidate's own (sworn statement, submission, withdrawal…); ``work``: the
+    candidate's or one of their accompagnateurs' (the draft's forms, the livret 2's situations)."""
     dossier = db.session.scalar(
         select(Dossier)
         .where(Dossier.id == dossier_id)
@@ -35,13 +41,16 @@ def load(dossier_id: uuid.UUID, *, edit: bool = False) -> Dossier:
             selectinload(Dossier.activities),
             selectinload(Dossier.trainings),
             selectinload(Dossier.attachments),
-            selectinload(Dossier.certification),
-            selectinload(Dossier.referential_version),
+            # Many-to-one: joined into the dossier's own query, no extra round trip.
+            joinedload(Dossier.certification),
+            joinedload(Dossier.referential_version),
         )
     )
     if dossier is None or not dossier.can_view(current_user):
         abort(404)
     if edit and not dossier.is_owned_by(current_user):
+        abort(404)
+    if work and not dossier.is_worked_on_by(current_user):
         abort(404)
     return dossier
 
@@ -103,11 +112,9 @@ def pdf_response(pdf: bytes, name: str) -> Response:
 
 def stored_pdf(stored_name: str, download_name: str) -> Response:
     """A stored PDF (a submitted version, a decision letter), downloaded under ``download_name``."""
-    path = storage.path_of(operations.upload_folder(), stored_name)
-    return send_file(
-        path,
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=download_name,
-        max_age=0,
+    response = storage.stored_response(
+        stored_name, mimetype="application/pdf", download_name=download_name
     )
+    if response is None:
+        abort(404)
+    return response

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from flask import url_for
 from wtforms import SelectChoice
 
 from forms.dossier import UploadForm
+from forms.plain import PlainField, plain_fields
 from vae import french
 from vae.dossier.enums import PROOF_KINDS, AttachmentKind, DossierStatus
 from vae.dossier.models import Activity, Dossier, Training
 from vae.dossier.steps import done_count
+from vae.roles import Role
 from vae.rules.eligibility import Assessment
 
 days_fr = french.days
@@ -182,6 +184,24 @@ def upload_targets(dossier: Dossier) -> list[UploadTarget]:
     return targets
 
 
+def upload_fields(
+    targets: list[UploadTarget], posted: dict[str, UploadForm]
+) -> dict[str, dict[str, PlainField]]:
+    """Each target's upload fields as plain data: one unbound form gives the labels, a refused
+    POST (``posted``, by target key) its values and errors."""
+    form = UploadForm(formdata=None)
+    fields: dict[str, dict[str, PlainField]] = {}
+    for target in targets:
+        if target.key in posted:
+            fields[target.key] = plain_fields(posted[target.key])
+            continue
+        row = plain_fields(form, {"target": target.key}, prefix=f"{target.key}-")
+        choices = tuple((k.value, k.label) for k in target.kinds)
+        row["kind"] = replace(row["kind"], choices=choices)
+        fields[target.key] = row
+    return fields
+
+
 def upload_form(target: UploadTarget, formdata: Any = None) -> UploadForm:
     kwargs: dict[str, Any] = {"prefix": target.key}
     if formdata is None:
@@ -279,11 +299,38 @@ HISTORY_SENTENCES = {
     "proclaimed": "Résultats proclamés par le jury paritaire national.",
     "attachment_added": "Pièce ajoutée : {comment}.",
     "attachment_removed": "Pièce retirée : {comment}.",
+    # The changes the candidate or an accompagnateur makes to the draft and the livret 2.
+    "option_chosen": "Certification visée enregistrée.",
+    "identity_saved": "Identité enregistrée.",
+    "activity_saved": "Activité enregistrée.",
+    "activity_deleted": "Activité supprimée.",
+    "education_saved": "Formation initiale enregistrée.",
+    "training_saved": "Formation continue enregistrée.",
+    "training_deleted": "Formation continue supprimée.",
+    "reordered": "Ordre des activités ou des formations modifié.",
+    "cv_saved": "CV synthétique enregistré.",
+    "complement_answered": "Réponse à un complément demandé.",
+    "livret2_targets": "Blocs visés du livret 2 enregistrés.",
+    "situation_saved": "Situation du livret 2 enregistrée.",
+    "situation_deleted": "Situation du livret 2 supprimée.",
 }
+# Whose name the candidate's history shows: theirs and their accompagnateurs' (the CPNEFP's
+# officers and the system act as institutions there, named by the sentence itself).
+NAMED_ACTORS = frozenset({Role.CANDIDATE.value, Role.ACCOMPAGNATEUR.value})
 
 
-def candidate_history(entries: list[Any]) -> list[tuple[Any, str]]:
-    """The dossier's history in plain French, without the officers' internal notes."""
+@dataclass(frozen=True)
+class HistoryLine:
+    """One line of the candidate's history: when, what, and who when it was them or a helper."""
+
+    at: Any
+    sentence: str
+    actor: str = ""
+
+
+def candidate_history(entries: list[Any]) -> list[HistoryLine]:
+    """The dossier's history in plain French, without the officers' internal notes; each
+    change of the candidate or an accompagnateur names who made it."""
     from vae.dossier.enums import DossierStatus
 
     events = []
@@ -292,5 +339,16 @@ def candidate_history(entries: list[Any]) -> list[tuple[Any, str]]:
         if template is None:
             continue
         to = DossierStatus(entry.to_state).label.lower() if entry.to_state else ""
-        events.append((entry.at, template.format(comment=entry.comment or "", to=to)))
+        actor = entry.actor_label if entry.actor_role in NAMED_ACTORS else ""
+        sentence = template.format(comment=entry.comment or "", to=to)
+        events.append(HistoryLine(entry.at, sentence, actor))
     return events
+
+
+def history_title(dossier: Any, user: Any) -> str:
+    """« Historique de votre dossier » for its candidate, « Historique du dossier de Prénom
+    Nom » for anyone else reading it (an accompagnateur)."""
+    if dossier.is_owned_by(user):
+        return "Historique de votre dossier"
+    candidate = dossier.candidate
+    return f"Historique du dossier de {candidate.first_name} {candidate.last_name}"

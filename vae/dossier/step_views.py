@@ -13,11 +13,12 @@ from sqlalchemy.orm import selectinload
 
 from forms.admin import ConfirmForm
 from forms.dossier import StartForm, submit_form
-from vae.dossier import decisions, operations, presenters, scope, steps, submit
-from vae.dossier.assessment import assess_dossier
+from vae.accompaniment.access import was_accompanied
+from vae.dossier import decisions, operations, page_cache, presenters, scope, steps, submit
 from vae.dossier.models import Dossier
 from vae.dossier.pages import (
     CANDIDATE,
+    EDITORS,
     READERS,
     bp,
     editable_or_redirect,
@@ -85,7 +86,7 @@ def start() -> Any:
 @READERS
 def show(dossier_id: uuid.UUID) -> Any:
     dossier = load(dossier_id)
-    if not dossier.editable or not dossier.is_owned_by(current_user):
+    if not dossier.can_edit(current_user):
         return redirect(steps.SUMMARY.url(dossier.id))
     for state in steps.states(dossier):
         if not state.complete:
@@ -97,12 +98,12 @@ def show(dossier_id: uuid.UUID) -> Any:
 
 
 @bp.route(f"/<uuid:dossier_id>/<any({', '.join(steps.FORM_STEPS)}):key>", methods=["GET", "POST"])
-@CANDIDATE
+@EDITORS
 def step(dossier_id: uuid.UUID, key: str) -> Any:
     """Every form step: its form filled from the dossier, saved by its operation, then the
     next step. A refusal (the dossier changed in another tab) is a French message."""
     form_step = steps.FORM_STEPS[key]
-    dossier = load(dossier_id, edit=True)
+    dossier = load(dossier_id, work=True)
     form = form_step.form_for(dossier)
     if request.method == "POST":
         if (redirected := editable_or_redirect(dossier)) is not None:
@@ -122,17 +123,17 @@ def step(dossier_id: uuid.UUID, key: str) -> Any:
 
 
 @bp.route("/<uuid:dossier_id>/experience")
-@CANDIDATE
+@EDITORS
 def step_experience(dossier_id: uuid.UUID) -> Any:
-    dossier = load(dossier_id, edit=True)
-    assessment = assess_dossier(dossier)
+    dossier = load(dossier_id, work=True)
+    assessment, timeline = page_cache.figures(dossier)
     return page(
         "dossier/step_experience.html",
         dossier,
         steps.EXPERIENCE,
         assessment=assessment,
         explained=presenters.explain(dossier, assessment),
-        timeline=presenters.timeline(dossier, assessment),
+        timeline=timeline,
         action_form=ConfirmForm(),
     )
 
@@ -145,7 +146,7 @@ def step_experience(dossier_id: uuid.UUID) -> Any:
 def step_summary(dossier_id: uuid.UUID) -> Any:
     dossier = load(dossier_id)
     commitments = submit.commitments(dossier.referential.title)
-    form = submit_form(commitments)
+    form = submit_form(commitments, reviewed=was_accompanied(dossier))
     error = None
     if request.method == "POST":
         if not dossier.is_owned_by(current_user):
@@ -154,9 +155,10 @@ def step_summary(dossier_id: uuid.UUID) -> Any:
             return redirected
         if form.validate_on_submit():
             try:
-                submission = submit.submit(
-                    dossier, {c.key: bool(getattr(form, c.key).data) for c in commitments}
-                )
+                ticked = {c.key: bool(getattr(form, c.key).data) for c in commitments}
+                reviewed = getattr(form, "reviewed", None)
+                ticked["reviewed"] = bool(reviewed and reviewed.data)
+                submission = submit.submit(dossier, ticked)
             except operations.DossierError as exc:
                 if (redirected := editable_or_redirect(dossier)) is not None:
                     return redirected  # submitted meanwhile (a double click, another tab)
@@ -168,7 +170,7 @@ def step_summary(dossier_id: uuid.UUID) -> Any:
                     "success",
                 )
                 return redirect(steps.SUMMARY.url(dossier.id))
-    assessment = assess_dossier(dossier)
+    assessment, timeline = page_cache.figures(dossier)
     submissions = list(
         db.session.scalars(
             select(Submission)
@@ -184,7 +186,7 @@ def step_summary(dossier_id: uuid.UUID) -> Any:
         error=error,
         assessment=assessment,
         explained=presenters.explain(dossier, assessment),
-        timeline=presenters.timeline(dossier, assessment),
+        timeline=timeline,
         problems=steps.blocking_problems(dossier),
         submissions=submissions,
         decisions=decisions.decisions_of(dossier),

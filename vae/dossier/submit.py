@@ -9,13 +9,15 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy.dialects import postgresql, sqlite
 
 from vae import clock, mail, storage
+from vae.accompaniment.access import was_accompanied
+from vae.api import webhooks
 from vae.dbtypes import locked
 from vae.dossier import checklist
 from vae.dossier import snapshot as snapshots
 from vae.dossier.assessment import assess_dossier
 from vae.dossier.enums import DossierStatus
 from vae.dossier.models import Dossier
-from vae.dossier.operations import DossierError, ensure_editable, upload_folder
+from vae.dossier.operations import DossierError, ensure_editable
 from vae.dossier.quotas import quota_breach
 from vae.dossier.steps import blocking_problems
 from vae.dossier.submissions import DossierCounter, Submission, SwornStatement
@@ -53,6 +55,9 @@ def commitments(certification_title: str) -> tuple[Commitment, ...]:
 def submit(dossier: Dossier, accepted: Mapping[str, bool]) -> Submission:
     """Re-check every step and the quotas, then freeze an immutable snapshot and its PDF.
 
+    ``accepted``: the commitments ticked, and ``reviewed`` (the whole dossier read again),
+    required once an accompagnateur worked on it.
+
     Under the write lock: of simultaneous submissions of one dossier (a double click, two
     tabs), the first one submits and the others find it submitted; a failure leaves no file.
     """
@@ -72,6 +77,11 @@ def submit(dossier: Dossier, accepted: Mapping[str, bool]) -> Submission:
         wording = commitments(dossier.referential.title)
         if not all(accepted.get(c.key) for c in wording):
             raise DossierError("Cochez chacun des engagements de la déclaration sur l'honneur.")
+        if not accepted.get("reviewed") and was_accompanied(dossier):
+            raise DossierError(
+                "Cochez la case « J'ai relu l'ensemble de mon dossier… » : un accompagnateur "
+                "y a travaillé, relisez-le en entier avant de le déposer."
+            )
         moment = clock.now()
         if dossier.submission_count == 0:
             breach = quota_breach(
@@ -89,8 +99,8 @@ def submit(dossier: Dossier, accepted: Mapping[str, bool]) -> Submission:
         statements = [(c, moment) for c in wording]
         snapshot = snapshots.build(dossier, assessment, statements, version, moment)
         pdf = snapshots.render_pdf(snapshot)
-        stored = storage.store_document(pdf, f"{dossier.number}-v{version}.pdf", upload_folder())
-        with storage.removed_on_failure(upload_folder(), stored.stored_name):
+        stored = storage.store_document(pdf, f"{dossier.number}-v{version}.pdf", storage.uploads())
+        with storage.removed_on_failure(storage.uploads(), stored.stored_name):
             submission = Submission(
                 dossier_id=dossier.id,
                 version=version,
@@ -123,17 +133,18 @@ def submit(dossier: Dossier, accepted: Mapping[str, bool]) -> Submission:
             dossier.decision_clock_started_on = clock.paris_date(moment)
             dossier.decision_due = clock.paris_date(moment) + relativedelta(months=2)
             dossier.refresh_search_text()
+            webhooks.announce("dossier.submitted", dossier)
+            mail.send_template(
+                dossier.candidate.email,
+                f"Dossier {dossier.number} déposé",
+                "emails/dossier_submitted.txt",
+                attachments=(mail.Attachment(f"{dossier.number}-v{version}.pdf", pdf),),
+                dossier=dossier,
+                version=version,
+                submitted_at=moment,
+                eligible=assessment.eligible,
+            )
             db.session.commit()
-    mail.send_template(
-        dossier.candidate.email,
-        f"Dossier {dossier.number} déposé",
-        "emails/dossier_submitted.txt",
-        attachments=(mail.Attachment(f"{dossier.number}-v{version}.pdf", pdf),),
-        dossier=dossier,
-        version=version,
-        submitted_at=moment,
-        eligible=assessment.eligible,
-    )
     return submission
 
 

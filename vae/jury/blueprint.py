@@ -12,8 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from forms.jury import DeclarationForm, SignForm, field_key, grid_answers, grid_form
+from forms.plain import plain_fields
 from vae import clock
 from vae.access import public, roles_required
+from vae.certifiers.scope import staff_covers
+from vae.documents.capture import story_of
+from vae.documents.html import document_page
 from vae.dossier.models import Dossier
 from vae.extensions import db
 from vae.jury import capitalisation, clearance, documents_glue, member_of, operations, staff_pages
@@ -21,6 +25,7 @@ from vae.jury import grid as grids
 from vae.jury.models import AcquiredBlock, CertificationAward, Jury, JuryMember, Proclamation
 from vae.jury.staff_pages import submitted_dossier
 from vae.roles import Role
+from vae.storage import pdf_cache
 
 bp = Blueprint("jury", __name__)
 staff_pages.register(bp)
@@ -119,6 +124,7 @@ def grid(dossier_id: uuid.UUID) -> Any:
         member=member,
         blocks=blocks,
         form=form,
+        fields=plain_fields(form),
         results=grids.results(blocks, jury.grid or {}, threshold),
         states=grids.states(
             blocks, jury.grid or {}, threshold, block_word=jury.dossier.referential.words.Block
@@ -164,12 +170,7 @@ def sign(dossier_id: uuid.UUID) -> Any:
 @bp.route("/jury/dossiers/<uuid:dossier_id>/proces-verbal.pdf")
 @roles_required(Role.JURY, Role.STAFF, Role.ADMIN)
 def minutes(dossier_id: uuid.UUID) -> Any:
-    if current_user.role == Role.JURY:
-        jury = _cleared(dossier_id)[1]
-    else:
-        jury = Jury.of_dossier(submitted_dossier(dossier_id).id)
-        if jury is None:
-            abort(404)
+    jury = _minutes_jury(dossier_id)
     return _pdf(documents_glue.minutes(jury), f"proces-verbal-{jury.dossier.number}.pdf")
 
 
@@ -177,7 +178,7 @@ def minutes(dossier_id: uuid.UUID) -> Any:
 
 
 @bp.route("/dossiers/<uuid:dossier_id>/resultats")
-@roles_required(Role.CANDIDATE, Role.STAFF, Role.ADMIN)
+@roles_required(Role.CANDIDATE, Role.ACCOMPAGNATEUR, Role.STAFF, Role.ADMIN)
 def results(dossier_id: uuid.UUID) -> Any:
     dossier = db.session.get(Dossier, dossier_id)
     if dossier is None or not dossier.can_view(current_user):
@@ -208,6 +209,7 @@ def results(dossier_id: uuid.UUID) -> Any:
         capital=capital,
         still_needed=[b.block_code for b in capital.blocks if b.block_code not in capital.held],
         may_restart=dossier.is_owned_by(current_user),
+        certificate_links=dossier.shows_certificates_to(current_user),
         today=clock.today(),
     )
 
@@ -215,23 +217,25 @@ def results(dossier_id: uuid.UUID) -> Any:
 @bp.route("/certificats/bloc/<uuid:block_id>.pdf")
 @roles_required(Role.CANDIDATE, Role.STAFF, Role.ADMIN)
 def block_certificate(block_id: uuid.UUID) -> Any:
-    block = db.session.get(AcquiredBlock, block_id)
-    if block is None or not (
-        current_user.role != Role.CANDIDATE or block.candidate_id == current_user.id
-    ):
-        abort(404)
-    return _pdf(documents_glue.block_certificate(block), f"ccp-{block.block_code}.pdf")
+    block = _own(AcquiredBlock, block_id)
+    pdf = pdf_cache.cached_pdf(
+        block.candidate_id,
+        documents_glue.block_certificate_data(block),
+        documents_glue.render_block_certificate,
+    )
+    return _pdf(pdf, f"ccp-{block.block_code}.pdf")
 
 
 @bp.route("/certificats/certification/<uuid:award_id>.pdf")
 @roles_required(Role.CANDIDATE, Role.STAFF, Role.ADMIN)
 def certification_certificate(award_id: uuid.UUID) -> Any:
-    award = db.session.get(CertificationAward, award_id)
-    if award is None or not (
-        current_user.role != Role.CANDIDATE or award.candidate_id == current_user.id
-    ):
-        abort(404)
-    return _pdf(documents_glue.certification(award), "certification.pdf")
+    award = _own(CertificationAward, award_id)
+    pdf = pdf_cache.cached_pdf(
+        award.candidate_id,
+        documents_glue.certification_data(award),
+        documents_glue.render_certification,
+    )
+    return _pdf(pdf, "certification.pdf")
 
 
 @bp.route("/verifier")
@@ -241,6 +245,67 @@ def verify(code: str | None = None) -> Any:
     code = (code or request.args.get("code") or "").strip().upper()[:20]
     found = documents_glue.verify(code) if code else None
     return render_template("jury/verify.html", code=code, found=found)
+
+
+# --- accessible HTML versions of the documents (RGAA 13.3), same access as their PDF ---------
+
+
+def _minutes_jury(dossier_id: uuid.UUID) -> Jury:
+    """The jury whose procès-verbal the current user may read (its cleared members, staff)."""
+    if current_user.role == Role.JURY:
+        return _cleared(dossier_id)[1]
+    jury = Jury.of_dossier(submitted_dossier(dossier_id).id)
+    if jury is None:
+        abort(404)
+    return jury
+
+
+def _own(model: type[Any], object_id: uuid.UUID) -> Any:
+    """A certificate (acquired block or award): its holder's, or for staff those of their
+    certifiers (vae.certifiers.scope), any for admins."""
+    found = db.session.get(model, object_id)
+    if found is None or not (
+        found.candidate_id == current_user.id
+        if current_user.role == Role.CANDIDATE
+        else staff_covers(current_user, found.certification_id)
+    ):
+        abort(404)
+    return found
+
+
+@bp.route("/jury/dossiers/<uuid:dossier_id>/proces-verbal.html")
+@roles_required(Role.JURY, Role.STAFF, Role.ADMIN)
+def minutes_html(dossier_id: uuid.UUID) -> Any:
+    story = story_of(documents_glue.minutes, _minutes_jury(dossier_id))
+    return document_page(story, pdf_url=url_for("jury.minutes", dossier_id=dossier_id))
+
+
+@bp.route("/certificats/bloc/<uuid:block_id>.html")
+@roles_required(Role.CANDIDATE, Role.STAFF, Role.ADMIN)
+def block_certificate_html(block_id: uuid.UUID) -> Any:
+    data = documents_glue.block_certificate_data(_own(AcquiredBlock, block_id))
+    story = story_of(documents_glue.render_block_certificate, data)
+    return document_page(story, pdf_url=url_for("jury.block_certificate", block_id=block_id))
+
+
+@bp.route("/certificats/certification/<uuid:award_id>.html")
+@roles_required(Role.CANDIDATE, Role.STAFF, Role.ADMIN)
+def certification_certificate_html(award_id: uuid.UUID) -> Any:
+    data = documents_glue.certification_data(_own(CertificationAward, award_id))
+    story = story_of(documents_glue.render_certification, data)
+    pdf_url = url_for("jury.certification_certificate", award_id=award_id)
+    return document_page(story, pdf_url=pdf_url)
+
+
+@bp.route("/dossiers/<uuid:dossier_id>/convocation")
+@roles_required(Role.CANDIDATE, Role.ACCOMPAGNATEUR, Role.STAFF, Role.ADMIN)
+def convocation_html(dossier_id: uuid.UUID) -> Any:
+    """The convocation sent to the candidate (it has no PDF to download: it was emailed)."""
+    dossier = db.session.get(Dossier, dossier_id)
+    jury = Jury.of_dossier(dossier.id) if dossier and dossier.can_view(current_user) else None
+    if jury is None or jury.convoked_at is None:
+        abort(404)
+    return document_page(story_of(documents_glue.convocation, jury), pdf_url=None)
 
 
 def _pdf(content: bytes, name: str) -> Response:

@@ -8,6 +8,7 @@ the slots they declare, which this module fills: the livret 2's
 from __future__ import annotations
 
 import secrets
+from collections.abc import Collection
 from datetime import date
 from typing import Any
 
@@ -126,7 +127,6 @@ def send_reminders(today: date) -> list[tuple[AcquiredBlock, str]]:
                     acquired_block_id=by_id[str(block_id)].id, threshold=key, sent_at=clock.now()
                 )
             )
-        db.session.commit()  # marked before sending: a crash never sends twice
         mail.send_template(
             block.candidate.email,
             f"Votre {block.certification.words.block} {block.block_code} est valable jusqu'au "
@@ -135,12 +135,17 @@ def send_reminders(today: date) -> list[tuple[AcquiredBlock, str]]:
             block=block,
             threshold=reminder.threshold_key,
         )
+        db.session.commit()  # marked with its email: a second run never sends twice
         done.append((block, reminder.threshold_key))
     return done
 
 
-def expiring_between(after: date, until: date, limit: int = 100) -> list[AcquiredBlock]:
-    """Acquired blocks expiring after ``after`` and by ``until``, soonest first."""
+def expiring_between(
+    after: date, until: date, within: Collection[int] | None = None, limit: int = 100
+) -> list[AcquiredBlock]:
+    """Acquired blocks expiring after ``after`` and by ``until``, soonest first; of the
+    certifications ``within`` only when given."""
+    scope = [] if within is None else [AcquiredBlock.certification_id.in_(within)]
     return list(
         db.session.scalars(
             select(AcquiredBlock)
@@ -148,6 +153,7 @@ def expiring_between(after: date, until: date, limit: int = 100) -> list[Acquire
                 AcquiredBlock.expires_on.is_not(None),
                 AcquiredBlock.expires_on > after,
                 AcquiredBlock.expires_on <= until,
+                *scope,
             )
             .options(
                 selectinload(AcquiredBlock.candidate), selectinload(AcquiredBlock.certification)

@@ -41,6 +41,8 @@ from reportlab.platypus import (
     Table,
 )
 
+from vae.certifiers.identity import is_commission, pour
+from vae.documents.capture import record
 from vae.documents.pdf import (
     ACCENT,
     MUTED,
@@ -59,7 +61,7 @@ from vae.documents.text import (
     short_line,
     valid_until_text,
 )
-from vae.french import NBSP
+from vae.french import NBSP, typography
 from vae.referentials.words import UnitWords
 
 PAGE = landscape(A4)
@@ -143,14 +145,20 @@ def _page(canvas: Canvas, doc: Any, *, code: str, url: str, font: str, bold: str
         available -= 2 * QR_SIZE  # the centred footer never runs under the code
     canvas.setFillColor(ACCENT)
     canvas.setFont(bold, 10)
-    label = f"Code de vérification : {code}" if code else "Code de vérification : —"
+    label, check = footer_lines(code, url)
     canvas.drawCentredString(width / 2, BORDER + 1.05 * cm, fit_text(label, bold, 10, available))
     if url:
         canvas.setFillColor(MUTED)
         canvas.setFont(font, 8)
-        text = fit_text(f"Vérifiez l'authenticité de ce document : {url}", font, 8, available)
+        text = fit_text(check, font, 8, available)
         canvas.drawCentredString(width / 2, BORDER + 0.6 * cm, text)
     canvas.restoreState()
+
+
+def footer_lines(code: str, url: str) -> tuple[str, str]:
+    """The verification code and link printed at the foot of a certificate."""
+    check = typography(f"Vérifiez l'authenticité de ce document : {url}") if url else ""
+    return typography(f"Code de vérification : {code or '—'}"), check
 
 
 def _qr_code(canvas: Canvas, url: str, *, x: float, y: float) -> None:
@@ -170,6 +178,8 @@ def _qr_code(canvas: Canvas, url: str, *, x: float, y: float) -> None:
 def _render(story: list[Flowable], data: dict[str, Any], *, title: str, subject: str) -> bytes:
     code = short_line(data.get("verification_code"), 60)
     url = short_line(data.get("verify_url"), 300)
+    if record(story, title=short_line(title, 300), notes=footer_lines(code, url)):
+        return b""  # the accessible HTML version reads the story (vae.documents.capture)
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
         buffer,
@@ -215,7 +225,7 @@ def _render(story: list[Flowable], data: dict[str, Any], *, title: str, subject:
 
 def _issuer(data: dict[str, Any], st: _Styles) -> tuple[str, list[Flowable]]:
     issuer = short_line(data.get("issuer"), 120) or "CPNEFP"
-    name = ISSUER_NAMES.get(issuer.upper(), "")
+    name = ISSUER_NAMES["CPNEFP"] if is_commission(issuer) else ""
     lines = [Paragraph(escape(issuer), st.issuer)]
     lines.append(
         Paragraph(escape(f"{name} — jury paritaire national" if name else ""), st.issuer_name)
@@ -245,7 +255,7 @@ def _holder(data: dict[str, Any]) -> str:
 
 def _signature(issuer: str, dated: str, st: _Styles, width: float) -> Table:
     left = [Paragraph(dated, st.sign)]
-    right = [Paragraph(f"Pour la {escape(issuer)},<br/>le jury paritaire national", st.sign)]
+    right = [Paragraph(f"Pour {escape(pour(issuer))},<br/>le jury paritaire national", st.sign)]
     table = Table([[left, right]], colWidths=[width / 2, width / 2], hAlign="CENTER")
     table.setStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
     return table

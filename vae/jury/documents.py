@@ -30,6 +30,7 @@ import icalendar
 from reportlab.platypus import Flowable, Spacer
 
 from vae import clock
+from vae.certifiers.identity import of
 from vae.documents.letters import (
     bullet,
     certification_line,
@@ -185,7 +186,8 @@ def convocation_pdf(data: dict) -> bytes:
         bullet(
             f"<b>Après l'entretien</b>, le jury formule une proposition, {words.block} par "
             f"{words.block}. Le jury "
-            "paritaire national de la CPNEFP proclame ensuite les résultats ; nous vous les "
+            f"paritaire national {escape(of(certifier(data.get('certifier')).name))} proclame "
+            "ensuite les résultats ; nous vous les "
             "adresserons par écrit.",
             st,
         ),

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
 
 from vae import clock, mail
+from vae.certifiers.identity import identity_for
+from vae.documents.letters import certifier
 from vae.dossier import scope
 from vae.extensions import db
 from vae.jury import capitalisation, operations
@@ -22,14 +24,17 @@ def _verify_url(code: str) -> str:
     return public_url("jury.verify", code=code)
 
 
-def send_convocation(jury: Jury) -> None:
-    from vae.jury.documents import calendar_ics, convocation_pdf
+def _interview_minutes(jury: Jury) -> int:
+    return jury.dossier.referential.livret2.interview_minutes or jury.session.slot_minutes
 
+
+def convocation_data(jury: Jury, issued_on: date) -> dict[str, Any]:
+    """What the convocation letter says (vae.jury.documents.convocation_pdf)."""
     dossier = jury.dossier
     session = jury.session
     option = dossier.option
-    minutes = dossier.referential.livret2.interview_minutes or session.slot_minutes
-    data = {
+    minutes = _interview_minutes(jury)
+    return {
         "dossier_number": dossier.number,
         "candidate": {
             "first_name": dossier.first_name,
@@ -50,12 +55,33 @@ def send_convocation(jury: Jury) -> None:
             "place": session.place,
             "video_link": session.video_link,
         },
-        "issued_on": clock.today().isoformat(),
+        "issued_on": issued_on.isoformat(),
+        "certifier": identity_for(dossier),
         "documents_to_bring": ["Une pièce d'identité en cours de validité"],
     }
+
+
+def convocation(jury: Jury) -> bytes:
+    """The convocation as it was sent (dated the day it was sent), as PDF bytes."""
+    from vae.jury.documents import convocation_pdf
+
+    sent = clock.paris_date(jury.convoked_at) if jury.convoked_at else clock.today()
+    return convocation_pdf(convocation_data(jury, sent))
+
+
+def send_convocation(jury: Jury) -> None:
+    from vae.jury.documents import calendar_ics, convocation_pdf
+
+    dossier = jury.dossier
+    session = jury.session
+    minutes = _interview_minutes(jury)
+    data = convocation_data(jury, clock.today())
+    organizer = certifier(data["certifier"])
     ics = calendar_ics(
         {
             "uid": f"jury-{jury.id}@vae",
+            "organizer": organizer.email,
+            "organizer_name": organizer.name,
             "starts_at": jury.slot_at.isoformat(),
             "duration_minutes": minutes,
             "summary": f"Entretien avec le jury VAE – {dossier.referential.title}",
@@ -82,6 +108,7 @@ def send_convocation(jury: Jury) -> None:
         ends_at=jury.slot_at + timedelta(minutes=minutes),
     )
     jury.convoked_at = clock.now()
+    db.session.commit()  # the convocation's date and its email, together
     db.session.commit()
 
 
@@ -148,78 +175,98 @@ def minutes(jury: Jury) -> bytes:
             for b in blocks
         ],
         "threshold_percent": round(referential.validation_threshold * 100),
+        "certifier": identity_for(dossier),
     }
     return minutes_pdf(data)
 
 
 def block_certificate(block: AcquiredBlock) -> bytes:
+    return render_block_certificate(block_certificate_data(block))
+
+
+def render_block_certificate(data: dict[str, Any]) -> bytes:
     from vae.jury.documents import block_certificate_pdf
 
+    return block_certificate_pdf(data)
+
+
+def block_certificate_data(block: AcquiredBlock) -> dict[str, Any]:
+    """What the certificate of an acquired block says: frozen once proclaimed."""
     referential = block.certification.current_version.referential
     definition = next((b for b in referential.blocks if b.code == block.block_code), None)
-    return block_certificate_pdf(
-        {
-            "holder": {
-                "first_name": block.candidate.first_name,
-                "last_name": block.candidate.last_name,
-            },
-            "certification": {
-                "title": referential.title,
-                "rncp": referential.rncp,
-                "block_label": referential.block_label,
-            },
-            "block": {
-                "code": block.block_code,
-                "title": block.block_title,
-                "competencies": [
-                    {"code": c.code, "title": c.title}
-                    for c in (definition.competencies if definition else [])
-                ],
-            },
-            "proclaimed_on": block.proclaimed_on.isoformat(),
-            "expires_on": block.expires_on.isoformat() if block.expires_on else None,
-            "verification_code": block.verification_code,
-            "verify_url": _verify_url(block.verification_code),
-            "issuer": "CPNEFP",
-        }
-    )
+    return {
+        "holder": {
+            "first_name": block.candidate.first_name,
+            "last_name": block.candidate.last_name,
+        },
+        "certification": {
+            "title": referential.title,
+            "rncp": referential.rncp,
+            "block_label": referential.block_label,
+        },
+        "block": {
+            "code": block.block_code,
+            "title": block.block_title,
+            "competencies": [
+                {"code": c.code, "title": c.title}
+                for c in (definition.competencies if definition else [])
+            ],
+        },
+        "proclaimed_on": block.proclaimed_on.isoformat(),
+        "expires_on": block.expires_on.isoformat() if block.expires_on else None,
+        "verification_code": block.verification_code,
+        "verify_url": _verify_url(block.verification_code),
+        "issuer": issuer_of(block),
+    }
 
 
 def certification(award: CertificationAward) -> bytes:
+    return render_certification(certification_data(award))
+
+
+def render_certification(data: dict[str, Any]) -> bytes:
     from vae.jury.documents import certification_pdf
 
+    return certification_pdf(data)
+
+
+def certification_data(award: CertificationAward) -> dict[str, Any]:
+    """What the certificate of a whole certification says: frozen once awarded."""
     referential = award.certification.current_version.referential
     option = next((o for o in referential.options if o.code == award.option_code), None)
     held = {
         b.block_code: b for b in capitalisation.holdings(award.candidate_id, award.certification_id)
     }
-    return certification_pdf(
-        {
-            "holder": {
-                "first_name": award.candidate.first_name,
-                "last_name": award.candidate.last_name,
-            },
-            "certification": {
-                "title": referential.title,
-                "rncp": referential.rncp,
-                "option_title": option.title if option else None,
-                "block_label": referential.block_label,
-                "option_label": referential.option_label,
-            },
-            "blocks": [
-                {
-                    "code": code,
-                    "title": held[code].block_title if code in held else code,
-                    "proclaimed_on": held[code].proclaimed_on.isoformat() if code in held else None,
-                }
-                for code in award.blocks
-            ],
-            "awarded_on": award.awarded_on.isoformat(),
-            "verification_code": award.verification_code,
-            "verify_url": _verify_url(award.verification_code),
-            "issuer": "CPNEFP",
-        }
-    )
+    return {
+        "holder": {
+            "first_name": award.candidate.first_name,
+            "last_name": award.candidate.last_name,
+        },
+        "certification": {
+            "title": referential.title,
+            "rncp": referential.rncp,
+            "option_title": option.title if option else None,
+            "block_label": referential.block_label,
+            "option_label": referential.option_label,
+        },
+        "blocks": [
+            {
+                "code": code,
+                "title": held[code].block_title if code in held else code,
+                "proclaimed_on": held[code].proclaimed_on.isoformat() if code in held else None,
+            }
+            for code in award.blocks
+        ],
+        "awarded_on": award.awarded_on.isoformat(),
+        "verification_code": award.verification_code,
+        "verify_url": _verify_url(award.verification_code),
+        "issuer": issuer_of(award),
+    }
+
+
+def issuer_of(holder: Any) -> str:
+    """The name a certificate is issued under: its certification's certifier."""
+    return identity_for(holder).get("name") or "CPNEFP"
 
 
 def verify(code: str) -> dict[str, Any] | None:

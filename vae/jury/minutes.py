@@ -15,7 +15,8 @@ from xml.sax.saxutils import escape
 
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
-from vae.documents.letters import bullet, letter_styles
+from vae.certifiers.identity import pour
+from vae.documents.letters import bullet, certifier, letter_styles
 from vae.documents.pdf import (
     CONTENT_WIDTH,
     Paragraph,
@@ -206,7 +207,8 @@ def minutes_pdf(data: dict) -> bytes:
             story.append(bullet("Aucun", st))
     story.append(
         Paragraph(
-            "Cette proposition est transmise au jury paritaire national de la CPNEFP, qui "
+            "Cette proposition est transmise au jury paritaire national de "
+            f"{escape(pour(certifier(data.get('certifier')).name))}, qui "
             "proclame les résultats ; il est souverain dans sa décision. Un certificat de "
             f"compétences professionnelles est délivré pour chaque {words.block} validé.",
             base.note,

@@ -51,12 +51,19 @@ class JuryMember(db.Model):
     employer: Mapped[str] = mapped_column(String(200), default="")
     trained_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The certifier whose directory lists this member.
+    certifier_id: Mapped[int | None] = mapped_column(ForeignKey("certifiers.id"), index=True)
 
     user = relationship("User")
 
     @property
     def name(self) -> str:
         return self.user.full_name
+
+    @property
+    def needs_directory(self) -> bool:
+        """Created before the certifiers' directories: an administrator must attach it."""
+        return self.certifier_id is None
 
 
 class JurySession(db.Model):

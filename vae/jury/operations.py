@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 
 from vae import audit, clock, mail
+from vae.api import webhooks
 from vae.dbtypes import commit_or, searchable
 from vae.dossier.enums import DossierStatus
 from vae.dossier.models import Dossier
@@ -54,15 +55,26 @@ def _commit() -> None:
 
 
 def save_member(
-    user: Any, kind: MemberKind, branch: str, employer: str, trained_on: date | None
+    user: Any,
+    kind: MemberKind,
+    branch: str,
+    employer: str,
+    trained_on: date | None,
+    certifier_id: int | None = None,
 ) -> JuryMember:
+    """Add or update ``user``'s directory entry; a new entry names its certifier (whose
+    directory lists it), an update without one keeps it."""
     if user.role != Role.JURY:
         raise JuryError("Ce compte n'a pas le rôle « membre de jury ».")
     member = db.session.scalar(select(JuryMember).where(JuryMember.user_id == user.id))
     created = member is None
+    if member is None and certifier_id is None:
+        raise JuryError("Choisissez le certificateur dont l'annuaire liste ce membre.")
     if member is None:
         member = JuryMember(user_id=user.id)
         db.session.add(member)
+    if certifier_id is not None:
+        member.certifier_id = certifier_id
     member.kind, member.branch, member.employer, member.trained_on = (
         kind,
         branch,
@@ -229,7 +241,6 @@ def save_grid(jury: Jury, member: JuryMember, answers: Mapping[str, Any]) -> boo
         comment=f"version {jury.grid_version} par {member.name}"
         + (" ; signature retirée" if withdrawn else ""),
     )
-    _commit()
     if withdrawn:
         for other in jury.members:
             mail.send_template(
@@ -239,6 +250,7 @@ def save_grid(jury: Jury, member: JuryMember, answers: Mapping[str, Any]) -> boo
                 jury=jury,
                 member=member,
             )
+    _commit()
     return bool(withdrawn)
 
 
@@ -372,7 +384,7 @@ def proclaim(
         comment += " ; écarts : " + " ; ".join(f"{c} : {r}" for c, r in departures.items())
     dossier.move_to(DossierStatus.PROCLAIMED, "proclaimed", comment=comment, actor=actor)
     award = capitalisation.award_if_complete(dossier, on)
-    _commit()
+    webhooks.announce("jury.proclaimed", dossier, results=results, proclaimed_on=on.isoformat())
     mail.send_template(
         dossier.candidate.email,
         f"Dossier {dossier.number} : résultats du jury",
@@ -382,4 +394,5 @@ def proclaim(
         titles=titles,
         award=award,
     )
+    _commit()
     return proclamation

@@ -18,6 +18,7 @@ from wtforms import SelectChoice
 
 from forms.jury import (
     ComposeForm,
+    MemberDirectoryForm,
     MemberForm,
     ProclaimForm,
     SessionForm,
@@ -27,6 +28,8 @@ from forms.jury import (
 from vae import clock
 from vae.access import roles_required
 from vae.auth.models import User
+from vae.certifiers import scope
+from vae.certifiers.choices import certifiers_for
 from vae.dossier.models import Dossier
 from vae.extensions import db
 from vae.french import datetime_fr
@@ -41,6 +44,11 @@ def register(bp: Blueprint) -> None:
     """Add staff's pages to the jury blueprint."""
     both = ["GET", "POST"]
     bp.add_url_rule("/cpnefp/jury/membres", view_func=members, methods=both)
+    bp.add_url_rule(
+        "/cpnefp/jury/membres/<uuid:member_id>/annuaire",
+        view_func=member_directory,
+        methods=["POST"],
+    )
     bp.add_url_rule("/cpnefp/jury/sessions", view_func=sessions, methods=both)
     bp.add_url_rule("/cpnefp/dossiers/<uuid:dossier_id>/jury", view_func=compose, methods=both)
     bp.add_url_rule(
@@ -60,6 +68,8 @@ def members() -> Any:
         db.session.scalars(select(User).where(User.role == Role.JURY).order_by(User.last_name))
     )
     form.user.choices = [SelectChoice(str(u.id), f"{u.full_name} <{u.email}>") for u in accounts]
+    directories = certifiers_for(current_user)  # an officer adds to their certifiers' only
+    form.certifier.choices = [SelectChoice(c.id, c.name) for c in directories]
     if form.validate_on_submit():
         user = db.session.get(User, uuid.UUID(form.user.data))
         try:
@@ -69,15 +79,51 @@ def members() -> Any:
                 form.branch.data or "",
                 form.employer.data or "",
                 form.trained_on.data,
+                form.certifier.data,
             )
         except operations.JuryError as error:
             form.user.errors.append(str(error))
         else:
             flash(f"Fiche de {user.full_name} enregistrée.", "success")
             return redirect(url_for("jury.members"))
-    directory = list(db.session.scalars(select(JuryMember).options(selectinload(JuryMember.user))))
+    directory = _directory(scope.certifier_ids(current_user))
     directory.sort(key=lambda m: m.user.last_name)
-    return render_template("jury/members.html", form=form, directory=directory)
+    names = {c.id: c.name for c in directories}
+    return render_template(
+        "jury/members.html",
+        form=form,
+        directory=directory,
+        names=names,
+        attach=_directory_form(directories) if current_user.is_admin else None,
+    )
+
+
+def _directory_form(directories: list[Any]) -> MemberDirectoryForm:
+    form = MemberDirectoryForm(prefix="annuaire")
+    form.certifier.choices = [SelectChoice(c.id, c.name) for c in directories]
+    return form
+
+
+@roles_required(Role.ADMIN)
+def member_directory(member_id: uuid.UUID) -> Any:
+    """An administrator attaches a member without a certifier to that certifier's directory."""
+    member = db.session.get(JuryMember, member_id)
+    if member is None:
+        abort(404)
+    form = _directory_form(certifiers_for(current_user))
+    if not form.validate_on_submit():
+        flash(f"Choisissez l'annuaire de {member.name}.", "error")
+        return redirect(url_for("jury.members"))
+    operations.save_member(
+        member.user,
+        member.kind,
+        member.branch,
+        member.employer,
+        member.trained_on,
+        form.certifier.data,
+    )
+    flash(f"{member.name} est rattaché à l'annuaire choisi.", "success")
+    return redirect(url_for("jury.members"))
 
 
 @STAFF
@@ -103,12 +149,22 @@ def sessions() -> Any:
             .order_by(JurySession.starts_at.desc())
         )
     )
-    return render_template("jury/sessions.html", form=form, sessions=items)
+    juries_of = {s.id: [j for j in s.juries if j.dossier.can_view(current_user)] for s in items}
+    return render_template("jury/sessions.html", form=form, sessions=items, juries_of=juries_of)
+
+
+def _directory(certifiers: Any) -> list[JuryMember]:
+    """The directory entries of ``certifiers`` (a collection of ids; None: every entry)."""
+    stmt = select(JuryMember).options(selectinload(JuryMember.user))
+    if certifiers is not None:
+        stmt = stmt.where(JuryMember.certifier_id.in_(certifiers))
+    return list(db.session.scalars(stmt))
 
 
 def submitted_dossier(dossier_id: uuid.UUID) -> Dossier:
+    """A submitted dossier the officer covers (another certifier's: not found)."""
     dossier = db.session.get(Dossier, dossier_id)
-    if dossier is None or dossier.submission_count == 0:
+    if dossier is None or dossier.submission_count == 0 or not dossier.can_view(current_user):
         abort(404)
     return dossier
 
@@ -118,7 +174,7 @@ def compose(dossier_id: uuid.UUID) -> Any:
     dossier = submitted_dossier(dossier_id)
     jury = Jury.of_dossier(dossier.id)
     form = ComposeForm()
-    members = list(db.session.scalars(select(JuryMember).options(selectinload(JuryMember.user))))
+    members = _directory([dossier.certification.certifier_id])  # its certifier's directory
     sessions_ = list(
         db.session.scalars(
             select(JurySession)

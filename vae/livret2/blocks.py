@@ -27,10 +27,12 @@ def required_blocks(dossier: Dossier) -> list[Any]:
     return dossier.referential.required_blocks(dossier.option_code)
 
 
-def available_blocks(dossier: Dossier) -> list[Any]:
+def available_blocks(dossier: Dossier, acquired: dict[str, date | None] | None = None) -> list[Any]:
     """Blocks the candidate may aim at: required for the option and, for a block-only request,
-    asked for; not already acquired."""
-    acquired = acquired_block_codes(dossier)
+    asked for; not already acquired (``acquired``: :func:`acquired_block_codes`, when the caller
+    has it already)."""
+    if acquired is None:
+        acquired = acquired_block_codes(dossier)
     requested = dossier.requested_blocks
     return [
         b

@@ -14,7 +14,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_login import current_user
@@ -32,6 +31,8 @@ from forms.livret2 import (
 )
 from vae import drafts, storage
 from vae.access import keeps_drafts, roles_required
+from vae.documents.capture import story_of
+from vae.documents.html import document_page
 from vae.dossier import operations as dossier_operations
 from vae.dossier.blueprint import load as load_dossier
 from vae.dossier.enums import AttachmentKind
@@ -49,15 +50,19 @@ from vae.roles import Role
 
 bp = Blueprint("livret2", __name__, url_prefix="/dossiers/<uuid:dossier_id>/livret2")
 CANDIDATE = roles_required(Role.CANDIDATE)
-READERS = roles_required(Role.CANDIDATE, Role.STAFF, Role.ADMIN)
+# The situations' drafts: the candidate and their accompagnateurs (object check in load).
+EDITORS = roles_required(Role.CANDIDATE, Role.ACCOMPAGNATEUR)
+READERS = roles_required(Role.CANDIDATE, Role.ACCOMPAGNATEUR, Role.STAFF, Role.ADMIN)
 STAFF = roles_required(Role.STAFF, Role.ADMIN)
 
 
-def _load(dossier_id: uuid.UUID, *, edit: bool = False) -> tuple[Dossier, Livret2]:
-    dossier = load_dossier(dossier_id, edit=edit)
+def _load(
+    dossier_id: uuid.UUID, *, edit: bool = False, work: bool = False
+) -> tuple[Dossier, Livret2]:
+    dossier = load_dossier(dossier_id, edit=edit, work=work)
     livret = db.session.scalar(select(Livret2).where(Livret2.dossier_id == dossier.id))
     if livret is None:
-        if not dossier.is_owned_by(current_user) or not dossier.livret2_to_write:
+        if not dossier.is_worked_on_by(current_user) or not dossier.livret2_to_write:
             abort(404)
         flash("Commencez d'abord votre livret 2.", "info")
         abort(redirect(url_for("livret2.overview", dossier_id=dossier.id)))
@@ -80,23 +85,24 @@ def start(dossier_id: uuid.UUID) -> Any:
 @bp.route("/")
 @READERS
 def overview(dossier_id: uuid.UUID) -> Any:
-    dossier = load_dossier(dossier_id)
-    started = db.session.scalar(select(Livret2).where(Livret2.dossier_id == dossier.id))
-    if started is None:
+    dossier = load_dossier(dossier_id)  # the dossier, its relations and the livret: once each
+    livret = db.session.scalar(select(Livret2).where(Livret2.dossier_id == dossier.id))
+    if livret is None:
         if dossier.livret2_due is None or not dossier.livret2_to_write:
             abort(404)
         return render_template(
             "livret2/not_started.html",
             dossier=dossier,
             owner=dossier.is_owned_by(current_user),
+            writer=dossier.is_worked_on_by(current_user),
             form=ConfirmForm(),
         )
-    dossier, livret = _load(dossier_id)
     owner = dossier.is_owned_by(current_user)
+    acquired = blocks.acquired_block_codes(dossier)
     targets_form = TargetsForm(data={"blocks": livret.target_blocks})
     targets_form.blocks.choices = [
         SelectChoice(b.code, f"{b.code} – {b.title or 'titre absent du référentiel'}")
-        for b in blocks.available_blocks(dossier)
+        for b in blocks.available_blocks(dossier, acquired)
     ]
     versions = list(
         db.session.scalars(
@@ -110,12 +116,13 @@ def overview(dossier_id: uuid.UUID) -> Any:
         dossier=dossier,
         livret=livret,
         owner=owner,
+        writer=dossier.is_worked_on_by(current_user),
         staff_actions=current_user.is_staff,
         targets_form=targets_form,
         coverage=operations.coverage(dossier, livret),
         problems=operations.submission_problems(dossier, livret),
         requirement=snapshot.requirement_text(dossier.referential),
-        acquired=blocks.acquired_block_codes(dossier),
+        acquired=acquired,
         versions=versions,
         action_form=ConfirmForm(),
         return_form=ReturnForm(prefix="return"),
@@ -124,9 +131,9 @@ def overview(dossier_id: uuid.UUID) -> Any:
 
 
 @bp.route("/blocs", methods=["POST"])
-@CANDIDATE
+@EDITORS
 def targets(dossier_id: uuid.UUID) -> Any:
-    dossier, livret = _load(dossier_id, edit=True)
+    dossier, livret = _load(dossier_id, work=True)
     form = TargetsForm()
     form.blocks.choices = [SelectChoice(b.code, b.code) for b in blocks.available_blocks(dossier)]
     if form.validate_on_submit():
@@ -141,10 +148,10 @@ def targets(dossier_id: uuid.UUID) -> Any:
 
 @bp.route("/situations/nouvelle", methods=["GET", "POST"])
 @bp.route("/situations/<uuid:situation_id>", methods=["GET", "POST"])
-@CANDIDATE
+@EDITORS
 @keeps_drafts(SituationForm)
 def situation_form(dossier_id: uuid.UUID, situation_id: uuid.UUID | None = None) -> Any:
-    dossier, livret = _load(dossier_id, edit=True)
+    dossier, livret = _load(dossier_id, work=True)
     situation = _situation(livret, situation_id) if situation_id else None
     if not livret.editable:
         flash("Le livret 2 est déposé : il ne peut plus être modifié.", "info")
@@ -209,9 +216,9 @@ def situation_form(dossier_id: uuid.UUID, situation_id: uuid.UUID | None = None)
 
 
 @bp.route("/situations/<uuid:situation_id>/supprimer", methods=["POST"])
-@CANDIDATE
+@EDITORS
 def situation_delete(dossier_id: uuid.UUID, situation_id: uuid.UUID) -> Any:
-    dossier, livret = _load(dossier_id, edit=True)
+    dossier, livret = _load(dossier_id, work=True)
     situation = _situation(livret, situation_id)
     if ConfirmForm().validate_on_submit():
         try:
@@ -224,9 +231,9 @@ def situation_delete(dossier_id: uuid.UUID, situation_id: uuid.UUID) -> Any:
 
 
 @bp.route("/situations/<uuid:situation_id>/annexes", methods=["POST"])
-@CANDIDATE
+@EDITORS
 def annex_add(dossier_id: uuid.UUID, situation_id: uuid.UUID) -> Any:
-    dossier, livret = _load(dossier_id, edit=True)
+    dossier, livret = _load(dossier_id, work=True)
     situation = _situation(livret, situation_id)
     form = AnnexForm(prefix="annex")
     target = url_for("livret2.situation_form", dossier_id=dossier.id, situation_id=situation.id)
@@ -254,9 +261,9 @@ def annex_add(dossier_id: uuid.UUID, situation_id: uuid.UUID) -> Any:
 
 
 @bp.route("/annexes/<uuid:attachment_id>/supprimer", methods=["POST"])
-@CANDIDATE
+@EDITORS
 def annex_delete(dossier_id: uuid.UUID, attachment_id: uuid.UUID) -> Any:
-    dossier, livret = _load(dossier_id, edit=True)
+    dossier, livret = _load(dossier_id, work=True)
     attachment = next(
         (
             a
@@ -307,8 +314,21 @@ def submit(dossier_id: uuid.UUID) -> Any:
 
 
 @bp.route("/versions/<int:version>.pdf")
-@roles_required(Role.CANDIDATE, Role.STAFF, Role.ADMIN, Role.JURY)
+@roles_required(Role.CANDIDATE, Role.ACCOMPAGNATEUR, Role.STAFF, Role.ADMIN, Role.JURY)
 def version_pdf(dossier_id: uuid.UUID, version: int) -> Any:
+    dossier, found = _version(dossier_id, version)
+    response = storage.stored_response(
+        found.pdf_stored_name,
+        mimetype="application/pdf",
+        download_name=f"{dossier.number}-livret2-v{version}.pdf",
+    )
+    if response is None:
+        abort(404)
+    return response
+
+
+def _version(dossier_id: uuid.UUID, version: int) -> tuple[Dossier, Livret2Version]:
+    """The dossier and its livret 2's submitted ``version``, or 404."""
     dossier, livret = _load(dossier_id)
     found = db.session.scalar(
         select(Livret2Version).where(
@@ -317,14 +337,16 @@ def version_pdf(dossier_id: uuid.UUID, version: int) -> Any:
     )
     if found is None:
         abort(404)
-    path = storage.path_of(dossier_operations.upload_folder(), found.pdf_stored_name)
-    return send_file(
-        path,
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=f"{dossier.number}-livret2-v{version}.pdf",
-        max_age=0,
-    )
+    return dossier, found
+
+
+@bp.route("/versions/<int:version>.html")
+@roles_required(Role.CANDIDATE, Role.ACCOMPAGNATEUR, Role.STAFF, Role.ADMIN, Role.JURY)
+def version_html(dossier_id: uuid.UUID, version: int) -> Any:
+    """The accessible HTML version of a submitted livret 2's PDF, from its snapshot."""
+    _dossier, found = _version(dossier_id, version)
+    pdf_url = url_for("livret2.version_pdf", dossier_id=dossier_id, version=version)
+    return document_page(story_of(snapshot.render_pdf, found.snapshot), pdf_url=pdf_url)
 
 
 @bp.route("/renvoyer", methods=["POST"])

@@ -10,7 +10,6 @@ from vae import audit, clock, mail, storage
 from vae.dbtypes import commit_or, locked
 from vae.dossier.enums import DossierStatus
 from vae.dossier.models import Dossier
-from vae.dossier.operations import upload_folder
 from vae.errors import DomainError
 from vae.extensions import db
 from vae.livret2.blocks import available_blocks
@@ -190,8 +189,8 @@ def submit(dossier: Dossier, livret: Livret2, actor: Any) -> Livret2Version:
         version_number = livret.submission_count + 1
         data = snapshots.build(dossier, livret, coverage(dossier, livret), version_number, moment)
         pdf = snapshots.render_pdf(data)
-        stored = storage.store_document(pdf, "livret2.pdf", upload_folder())
-        with storage.removed_on_failure(upload_folder(), stored.stored_name):
+        stored = storage.store_document(pdf, "livret2.pdf", storage.uploads())
+        with storage.removed_on_failure(storage.uploads(), stored.stored_name):
             version = Livret2Version(
                 livret_id=livret.id,
                 version=version_number,
@@ -212,15 +211,17 @@ def submit(dossier: Dossier, livret: Livret2, actor: Any) -> Livret2Version:
                 comment=f"version {version_number}",
                 actor=actor,
             )
+            mail.send_template(
+                dossier.candidate.email,
+                f"Livret 2 du dossier {dossier.number} déposé",
+                "emails/livret2_submitted.txt",
+                attachments=(
+                    mail.Attachment(f"{dossier.number}-livret2-v{version_number}.pdf", pdf),
+                ),
+                dossier=dossier,
+                version=version_number,
+            )
             _commit()
-    mail.send_template(
-        dossier.candidate.email,
-        f"Livret 2 du dossier {dossier.number} déposé",
-        "emails/livret2_submitted.txt",
-        attachments=(mail.Attachment(f"{dossier.number}-livret2-v{version_number}.pdf", pdf),),
-        dossier=dossier,
-        version=version_number,
-    )
     return version
 
 
@@ -232,7 +233,6 @@ def return_for_completion(dossier: Dossier, livret: Livret2, comment: str, offic
     livret.move_to(Livret2Status.RETURNED, "livret2_returned", comment=comment, actor=officer)
     livret.return_comment = comment
     livret.returned_at = clock.now()
-    _commit()
     mail.send_template(
         dossier.candidate.email,
         f"Livret 2 du dossier {dossier.number} : à compléter",
@@ -240,6 +240,7 @@ def return_for_completion(dossier: Dossier, livret: Livret2, comment: str, offic
         dossier=dossier,
         livret=livret,
     )
+    _commit()
 
 
 def extend_deadline(

@@ -1,4 +1,5 @@
-"""The candidate's personal data page; staff anonymisation of closed dossiers."""
+"""The candidate's (or accompagnateur's) personal data page; staff anonymisation of closed
+dossiers."""
 
 from __future__ import annotations
 
@@ -22,36 +23,54 @@ from forms.admin import ConfirmForm
 from vae.access import roles_required
 from vae.dossier.models import Dossier
 from vae.extensions import db
-from vae.privacy import operations
+from vae.privacy import accompagnateur, operations
 from vae.roles import Role
 
 bp = Blueprint("privacy", __name__)
-CANDIDATE = roles_required(Role.CANDIDATE)
+# A candidate's account, or an accompagnateur's (vae.privacy.accompagnateur): their own data.
+ACCOUNT_HOLDERS = roles_required(Role.CANDIDATE, Role.ACCOMPAGNATEUR)
 
 
 @bp.route("/mon-compte")
-@CANDIDATE
+@ACCOUNT_HOLDERS
 def account() -> Any:
+    page = (
+        "privacy/account_accompagnateur.html"
+        if current_user.is_accompagnateur
+        else "privacy/account.html"
+    )
     return render_template(
-        "privacy/account.html", form=ConfirmForm(), retention=current_app.config["RETENTION_YEARS"]
+        page, form=ConfirmForm(), retention=current_app.config["RETENTION_YEARS"]
     )
 
 
 @bp.route("/mon-compte/donnees.zip")
-@CANDIDATE
+@ACCOUNT_HOLDERS
 def export() -> Any:
-    content = operations.export_zip(current_user._get_current_object())
+    user = current_user._get_current_object()
+    owner = accompagnateur if user.is_accompagnateur else operations
+    content = owner.export_zip(user)
     response = Response(content, mimetype="application/zip")
     response.headers["Content-Disposition"] = 'attachment; filename="mes-donnees-vae.zip"'
     return response
 
 
 @bp.route("/mon-compte/suppression", methods=["POST"])
-@CANDIDATE
+@ACCOUNT_HOLDERS
 def delete() -> Any:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     user = current_user._get_current_object()
+    if user.is_accompagnateur:
+        accompagnateur.request_deletion(user)
+        logout_user()
+        session.clear()
+        flash(
+            "Votre compte d'accompagnateur est effacé et fermé : les candidats que vous "
+            "accompagniez ne vous voient plus. Vous êtes déconnecté.",
+            "success",
+        )
+        return redirect(url_for("auth.login"))
     done = operations.request_deletion(user)
     if done.account_erased:
         logout_user()

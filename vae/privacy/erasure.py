@@ -11,12 +11,13 @@ import email.policy
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import JSON, Enum, String, and_, or_, update
+from sqlalchemy import JSON, Enum, String, and_, delete, or_, select, update
 from sqlalchemy import inspect as sa_inspect
 
-from vae import mail
+from vae import outbox
 from vae.audit import AuditEntry
 from vae.extensions import db
+from vae.outbox import OutboxMessage
 
 ANONYMOUS = "Anonymisé"
 # Snapshot strings kept wherever they appear: identifiers, codes, dates, statuses, wording.
@@ -119,20 +120,27 @@ def message_text(raw: bytes) -> str:
 
 
 def purge_outbox(needles: Iterable[str]) -> int:
-    """Delete the outbox messages that are addressed to or mention any of ``needles``.
+    """Delete the outbox messages that are addressed to or mention any of ``needles``: the
+    ``.eml`` files and the rows of the outbox table (sent or not), then commit.
 
-    A message's attachments (the dossier PDF…) go with it. Returns how many were deleted.
+    A message's attachments (the dossier PDF…) go with it. Returns how many files and rows
+    were deleted.
     """
     wanted = [n.lower() for n in needles if n and n.strip()]
     if not wanted:
         return 0
     deleted = 0
-    for path in sorted(mail.outbox_dir().glob("*.eml")):
+    for path in sorted(outbox.outbox_dir().glob("*.eml")):
         content = message_text(path.read_bytes())
         if any(needle in content for needle in wanted):
             path.unlink(missing_ok=True)
             deleted += 1
-    return deleted
+    rows = db.session.execute(select(OutboxMessage.id, OutboxMessage.message)).yield_per(200)
+    doomed = [row_id for row_id, raw in rows if any(n in message_text(raw) for n in wanted)]
+    if doomed:
+        db.session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(doomed)))
+    db.session.commit()
+    return deleted + len(doomed)
 
 
 def checkpoint_sqlite() -> None:

@@ -18,11 +18,12 @@ from flask import current_app
 from sqlalchemy import delete, func, inspect, select
 
 from vae import audit, clock, mail, storage
+from vae.accompaniment import comments
+from vae.accompaniment.models import Accompaniment
 from vae.audit import AuditEntry
 from vae.auth.models import User
 from vae.dossier.enums import DossierStatus
 from vae.dossier.models import Activity, Attachment, Dossier, Training
-from vae.dossier.operations import upload_folder
 from vae.dossier.submissions import Submission
 from vae.drafts import PendingDraft
 from vae.errors import DomainError
@@ -32,6 +33,7 @@ from vae.livret2.models import Livret2, Livret2Version, Situation
 from vae.privacy import erasure
 from vae.privacy.erasure import ANONYMOUS
 from vae.review.models import Decision, Finding
+from vae.storage import pdf_cache
 
 SECRET_COLUMNS = {"password_hash", "session_token"}
 CLOSED = (
@@ -85,7 +87,7 @@ def _finding(finding: Finding) -> dict[str, Any]:
 
 def export_zip(user: User) -> bytes:
     """A zip of everything held about ``user``: donnees.json and the files, in folders."""
-    folder = upload_folder()
+    folder = storage.uploads()
     dossiers = list(db.session.scalars(select(Dossier).where(Dossier.candidate_id == user.id)))
     files: list[tuple[str, str]] = []  # (name in the zip, stored name)
     data: dict[str, Any] = {
@@ -179,9 +181,10 @@ def export_zip(user: User) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("donnees.json", json.dumps(data, ensure_ascii=False, indent=2))
         for name, stored in files:
-            path = storage.path_of(folder, stored)
-            if path.exists():
-                archive.write(path, name)
+            try:
+                archive.writestr(name, storage.read(folder, stored))
+            except FileNotFoundError:
+                continue
     audit.record(
         "user",
         user.id,
@@ -209,7 +212,7 @@ def request_deletion(user: User) -> Deletion:
     )
     for dossier in drafts:
         for attachment in dossier.attachments:
-            storage.delete(upload_folder(), attachment.stored_name)
+            storage.delete(storage.uploads(), attachment.stored_name)
         audit.record(
             "dossier",
             dossier.id,
@@ -231,7 +234,7 @@ def request_deletion(user: User) -> Deletion:
     if account_erased:
         needles = _personal_strings(user, drafts)
         db.session.flush()
-        _anonymise_account(user, user, [("dossier", str(d.id)) for d in drafts])
+        anonymise_account(user, user, [("dossier", str(d.id)) for d in drafts])
         db.session.commit()
         erasure.purge_outbox(needles)
         erasure.checkpoint_sqlite()
@@ -245,6 +248,7 @@ def request_deletion(user: User) -> Deletion:
         drafts=len(drafts),
         account_erased=account_erased,
     )
+    db.session.commit()  # after the outbox's purge: this announcement names nobody erased
     return Deletion(drafts=len(drafts), account_erased=account_erased)
 
 
@@ -278,6 +282,7 @@ _KEPT: dict[type, tuple[set[str], dict[str, str]]] = {
     Livret2: ({"target_blocks"}, {}),
     Situation: ({"block_code", "activity_code", "competencies"}, {}),
     Livret2Version: ({"pdf_stored_name", "pdf_sha256"}, {}),
+    Accompaniment: ({"token_sha256"}, {}),  # the invited address and the structure go
 }
 
 
@@ -309,7 +314,7 @@ def anonymise(dossier: Dossier, actor: Any) -> None:
         raise PrivacyError("Seul un dossier clos peut être anonymisé.")
     if clock.today() < end:
         raise PrivacyError(f"La durée de conservation court jusqu'au {end:%d/%m/%Y}.")
-    folder = upload_folder()
+    folder = storage.uploads()
     candidate = dossier.candidate
     needles = {dossier.number or "", dossier.email}
     rows: list[Any] = [dossier, *dossier.activities, *dossier.trainings, *dossier.attachments]
@@ -319,6 +324,10 @@ def anonymise(dossier: Dossier, actor: Any) -> None:
     decisions = list(db.session.scalars(select(Decision).where(Decision.dossier_id == dossier.id)))
     rows += decisions
     rows += db.session.scalars(select(Finding).where(Finding.dossier_id == dossier.id))
+    helpers = list(db.session.scalars(select(Accompaniment).filter_by(dossier_id=dossier.id)))
+    rows += helpers
+    needles |= {a.email for a in helpers}  # the invitations name the candidate
+    comments.erase_all(dossier.id)  # the candidate's and helpers' exchanges: nothing to keep
     livret = db.session.scalar(select(Livret2).where(Livret2.dossier_id == dossier.id))
     versions: list[Livret2Version] = []
     if livret is not None:
@@ -332,11 +341,13 @@ def anonymise(dossier: Dossier, actor: Any) -> None:
     stored += [v.pdf_stored_name for v in versions]
     for name in stored:
         storage.delete(folder, name)
+    pdf_cache.erase(candidate.id)  # cached certificates print the holder's name
     for row in rows:
         _scrub(row)
     dossier.anonymised_at = clock.now()
     db.session.flush()
-    erasure.scrub_audit([("dossier", str(dossier.id))], candidate.id)
+    subjects = [("dossier", str(dossier.id)), *(("accompaniment", str(a.id)) for a in helpers)]
+    erasure.scrub_audit(subjects, candidate.id)
     audit.record(
         "dossier",
         dossier.id,
@@ -348,7 +359,7 @@ def anonymise(dossier: Dossier, actor: Any) -> None:
     )
     if _account_done(candidate):
         needles |= _personal_strings(candidate, [])
-        _anonymise_account(candidate, actor, [])
+        anonymise_account(candidate, actor, [])
     db.session.commit()
     erasure.purge_outbox(needles)
     erasure.checkpoint_sqlite()
@@ -366,7 +377,7 @@ def _account_done(user: User) -> bool:
     return remaining is None
 
 
-def _anonymise_account(user: User, actor: Any, subjects: list[tuple[str, str]]) -> None:
+def anonymise_account(user: User, actor: Any, subjects: list[tuple[str, str]]) -> None:
     """Replace the account's identity, close it, and blank its trail (and ``subjects``')."""
     user.first_name, user.last_name = ANONYMOUS, ANONYMOUS
     user.email = f"anonyme-{user.id.hex}@vae.invalid"
@@ -374,6 +385,7 @@ def _anonymise_account(user: User, actor: Any, subjects: list[tuple[str, str]]) 
     user.active = False
     user.end_sessions()
     user.anonymised_at = clock.now()
+    pdf_cache.erase(user.id)
     db.session.execute(delete(PendingDraft).where(PendingDraft.owner_id == user.id))
     audit.record("user", user.id, "anonymised", actor=actor)
     db.session.flush()

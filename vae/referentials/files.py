@@ -44,6 +44,10 @@ def read_file(path: Path) -> tuple[Referential, str]:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "(racine)"
         raise ReferentialFileError(f"{path.name}: {where}: {first['msg']}") from exc
+    if referential.certifier is None:
+        raise ReferentialFileError(
+            f"{path.name}: certifier: indiquez le certificateur (code et nom)"
+        )
     if referential.code != path.stem:
         raise ReferentialFileError(
             f"{path.name}: code: « {referential.code} » ne correspond pas au nom du fichier"

@@ -8,9 +8,10 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from vae import audit
+from vae.certifiers.models import Certifier
 from vae.extensions import db
 from vae.referentials.files import DATA_DIR, read_file
-from vae.referentials.models import Certification, ReferentialVersion
+from vae.referentials.models import Certification, ReferentialVersion, parse_all, remember
 from vae.referentials.schema import Referential
 
 
@@ -47,6 +48,9 @@ def _store(referential: Referential, sha256: str) -> LoadOutcome:
         )
     )
     if existing is not None:
+        remember(existing.id, sha256, referential)  # parsed already: no need to parse it again
+        if certification.current_version_id == existing.id:
+            attach_certifier(certification, referential)
         return LoadOutcome(referential.code, existing.number, created=False)
     last = db.session.scalar(
         select(func.max(ReferentialVersion.number)).where(
@@ -61,8 +65,10 @@ def _store(referential: Referential, sha256: str) -> LoadOutcome:
     )
     db.session.add(version)
     db.session.flush()
+    remember(version.id, sha256, referential)
     certification.title = referential.title
     certification.current_version = version
+    attach_certifier(certification, referential)
     audit.record(
         "certification",
         referential.code,
@@ -73,6 +79,21 @@ def _store(referential: Referential, sha256: str) -> LoadOutcome:
     return LoadOutcome(referential.code, version.number, created=True)
 
 
+def attach_certifier(certification: Certification, referential: Referential) -> None:
+    """Point ``certification`` at the certifier its current version names, creating the
+    certifier on first sight (its name from the file; the admin fills in the rest)."""
+    named = referential.certifier
+    if named is None:  # a version stored before certifiers were data
+        return
+    certifier = db.session.scalar(select(Certifier).where(Certifier.code == named.code))
+    if certifier is None:
+        certifier = Certifier(code=named.code, name=named.name)
+        db.session.add(certifier)
+        db.session.flush()
+        audit.record("certifier", named.code, "certifier_created", comment=named.name)
+    certification.certifier_id = certifier.id
+
+
 def current_versions() -> list[ReferentialVersion]:
     """Every certification's current version, in one query, ordered by title."""
     stmt = (
@@ -80,7 +101,9 @@ def current_versions() -> list[ReferentialVersion]:
         .join(Certification, Certification.current_version_id == ReferentialVersion.id)
         .order_by(Certification.title)
     )
-    return list(db.session.scalars(stmt))
+    versions = list(db.session.scalars(stmt))
+    parse_all(versions)
+    return versions
 
 
 def current_version(code: str) -> ReferentialVersion | None:

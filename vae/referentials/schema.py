@@ -7,7 +7,7 @@ in a data file is an error naming the file and the field, never a silent omissio
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from vae.referentials.words import UnitWords
 from vae.rules.jury import DEFAULT_THRESHOLD
@@ -67,6 +67,14 @@ class Option(_Strict):
     blocks: list[str] = Field(min_length=1)
 
 
+class CertifierRef(_Strict):
+    """The certifier a referential names: its stable code and its name (its other details
+    — address, signatory… — are data the admin fills in, not part of the referential)."""
+
+    code: str = Field(pattern=r"^[a-z0-9][a-z0-9\-]*$", max_length=40)
+    name: str = Field(min_length=1, max_length=200)
+
+
 class Eligibility(_Strict):
     required_years: float | None = Field(default=None, ge=0)
     window_years: int | None = Field(default=None, gt=0)
@@ -92,7 +100,9 @@ class Referential(_Strict):
     kind: str = Field(pattern=r"^(CQP|RNCP)$")
     rncp: str | None = None
     level: int | None = None
-    certifier: str | None = None
+    # Required in data files (vae.referentials.files); None only in versions stored before
+    # certifiers were data, which named it by a bare string (dropped by _old_certifier).
+    certifier: CertifierRef | None = None
     source: str
     version_date: str | None = Field(default=None, description="The document's own date.")
     block_label: str = Field(
@@ -111,6 +121,11 @@ class Referential(_Strict):
     blocks: list[Block] = Field(min_length=1)
     livret2: Livret2 = Field(default_factory=Livret2)
     gaps: list[str] = Field(default_factory=list)
+
+    @field_validator("certifier", mode="before")
+    @classmethod
+    def _old_certifier(cls, value: object) -> object:
+        return None if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _consistent(self) -> Referential:

@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from forms.plain import plain_fields
 from forms.review import (
     AssignForm,
     DecisionForm,
@@ -24,11 +35,13 @@ from vae import audit, clock
 from vae.access import roles_required
 from vae.audit_labels import audit_lines
 from vae.auth.models import User
+from vae.certifiers import scope
+from vae.certifiers.choices import staff_sharing
 from vae.dossier.models import Dossier
 from vae.dossier.snapshot import DossierSnapshot
 from vae.extensions import db
 from vae.referentials.models import Certification
-from vae.review import complements, deadlines, export, operations, queue, stats
+from vae.review import complements, deadlines, export, export_rows, operations, queue, stats
 from vae.review.assessment import assess_reviewed, reviewed_activities
 from vae.review.models import Decision, DecisionKind, Finding, latest_findings
 from vae.roles import Role
@@ -38,76 +51,61 @@ bp = Blueprint("review", __name__, url_prefix="/cpnefp")
 STAFF = roles_required(Role.STAFF, Role.ADMIN)
 
 
-def _officers() -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .where(User.role.in_([Role.STAFF, Role.ADMIN]), User.active.is_(True))
-            .order_by(User.last_name, User.first_name)
-        )
-    )
+def _officers(dossier: Dossier) -> list[User]:
+    """Whom the dossier may be given to: staff of its certifier, and administrators."""
+    return staff_sharing([dossier.certification.certifier_id])
 
 
 @bp.route("/dossiers")
 @STAFF
 def index() -> Any:
-    filters = queue.Filters.from_args(request.args)
+    filters = queue.Filters.from_args(request.args, current_user)
     page = queue.fetch(filters, current_user.id)
     certifications = db.session.execute(
-        select(Certification.code, Certification.title).order_by(Certification.title)
+        scope.scoped(
+            select(Certification.code, Certification.title).order_by(Certification.title),
+            current_user,
+            Certification.id,
+        )
     ).all()
     return render_template(
         "review/index.html",
         filters=filters,
         page=page,
         certifications=certifications,
-        officers=_officers(),
+        officers=staff_sharing(scope.certifier_ids(current_user)),  # the viewer's colleagues
         statuses=queue.QUEUE_STATUSES,
         sorts=queue.SORTS,
+        unattached=scope.UNATTACHED if scope.is_unattached(current_user) else "",
     )
 
 
 @bp.route("/dossiers/export.csv")
 @STAFF
 def export_csv() -> Any:
-    rows = _export_rows()
-    return _download(export.queue_csv(rows), "text/csv; charset=utf-8", "dossiers.csv")
+    return _download(export.csv_chunks(_export_rows()), "text/csv; charset=utf-8", "dossiers.csv")
 
 
 @bp.route("/dossiers/export.xlsx")
 @STAFF
 def export_xlsx() -> Any:
-    rows = _export_rows()
     return _download(
-        export.queue_xlsx(rows),
+        export.xlsx_chunks(_export_rows()),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "dossiers.xlsx",
     )
 
 
-def _export_rows() -> list[dict[str, Any]]:
-    filters = queue.Filters.from_args(request.args)
-    rows = queue.rows_for(filters, current_user.id, limit=queue.EXPORT_LIMIT)
-    return [
-        {
-            "number": r.number,
-            "candidate": r.candidate,
-            "email": r.email,
-            "certification": r.certification,
-            "option": r.option or "",
-            "submitted_on": clock.paris_date(r.submitted_at) if r.submitted_at else None,
-            "status": r.status.label,
-            "due_on": r.due_on,
-            "days_left": r.days_left,
-            "officer": r.officer or "",
-        }
-        for r in rows
-    ]
+def _export_rows() -> Iterator[dict[str, Any]]:
+    """Every row of the queue view asked for (no cut-off), read lazily in batches."""
+    filters = queue.Filters.from_args(request.args, current_user)
+    return export_rows.queue_rows(filters, current_user.id)
 
 
-def _download(content: bytes, content_type: str, name: str) -> Response:
+def _download(chunks: Iterator[bytes], content_type: str, name: str) -> Response:
+    """A streamed attachment: the file is sent as it is built (memory bounded at any size)."""
     # content_type, not mimetype: Werkzeug would append a second "; charset=utf-8".
-    response = Response(content, content_type=content_type)
+    response = Response(chunks, content_type=content_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -124,8 +122,8 @@ def _load(dossier_id: uuid.UUID) -> Dossier:
             selectinload(Dossier.assigned_officer),
         )
     )
-    if dossier is None:
-        abort(404)
+    if dossier is None or not dossier.can_view(current_user):
+        abort(404)  # another certifier's dossier: not found either
     return dossier
 
 
@@ -153,17 +151,18 @@ def _review_page(dossier: Dossier, **forms: Any) -> str:
             select(Decision).where(Decision.dossier_id == dossier.id).order_by(Decision.decided_at)
         )
     )
-    officers = _officers()
+    officers = _officers(dossier)
     assign_form = forms.get("assign_form") or AssignForm(
         prefix="assign",
         data={"lock_version": dossier.lock_version, "officer": str(current_user.id)},
     )
     assign_form.officer.choices = [(str(o.id), o.full_name) for o in officers]
-    finding_forms = {
-        row.data["id"]: FindingForm(
-            prefix=f"f-{row.data['id']}",
-            formdata=None,
-            data={
+    # One finding form gives the labels; each row's fields are plain data (forms/plain.py).
+    finding_form = FindingForm(formdata=None)
+    finding_fields = {
+        row.data["id"]: plain_fields(
+            finding_form,
+            {
                 "lock_version": dossier.lock_version,
                 "activity_ref": row.data["id"],
                 "relevant": tri_state_value(row.finding.relevant if row.finding else None),
@@ -172,10 +171,13 @@ def _review_page(dossier: Dossier, **forms: Any) -> str:
                 ),
                 "comment": row.finding.comment if row.finding else "",
             },
+            prefix=f"f-{row.data['id']}-",
         )
         for row in rows
     }
-    finding_forms.update(forms.get("finding_forms", {}))
+    finding_fields.update(
+        {ref: plain_fields(posted) for ref, posted in forms.get("finding_forms", {}).items()}
+    )
     decision_form = forms.get("decision_form") or decision_form_for(
         snapshot,
         formdata=None,
@@ -203,7 +205,7 @@ def _review_page(dossier: Dossier, **forms: Any) -> str:
         decisions=decisions,
         entries=audit_lines(audit.history("dossier", dossier.id), dossier.referential),
         assign_form=assign_form,
-        finding_forms=finding_forms,
+        finding_fields=finding_fields,
         decision_form=decision_form,
         withdraw_form=withdraw_form if withdrawable else None,
         checklist=_checklist(snapshot, rows),
@@ -249,7 +251,7 @@ def _conflict(dossier_id: uuid.UUID, error: operations.ReviewError) -> Any:
 def assign(dossier_id: uuid.UUID) -> Any:
     dossier = _load(dossier_id)
     form = AssignForm(prefix="assign")
-    form.officer.choices = [(str(o.id), o.full_name) for o in _officers()]
+    form.officer.choices = [(str(o.id), o.full_name) for o in _officers(dossier)]
     if form.validate_on_submit():
         officer = db.session.get(User, uuid.UUID(form.officer.data))
         try:
@@ -335,4 +337,5 @@ def withdraw_implicit(dossier_id: uuid.UUID) -> Any:
 @bp.route("/tableau-de-bord")
 @STAFF
 def dashboard() -> Any:
-    return render_template("review/dashboard.html", figures=stats.compute())
+    figures = stats.compute(within=scope.certification_ids(current_user))
+    return render_template("review/dashboard.html", figures=figures)

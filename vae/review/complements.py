@@ -9,6 +9,7 @@ candidate resubmits only when every item is one or the other.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -150,13 +151,20 @@ def add_items(decision: Any, specs: list[ItemSpec]) -> None:
 
 def spec_lines(specs: list[ItemSpec]) -> list[str]:
     """The items as the letter lists them."""
-    lines = []
-    for spec in specs:
-        item = ComplementItem(
-            kind=spec.target.kind, target_label=spec.target.label, problem=spec.problem
+    return item_lines(
+        ComplementItem(
+            kind=spec.target.kind,
+            target_label=spec.target.label,
+            problem=spec.problem,
+            comment=spec.comment,
         )
-        lines.append(f"{item.label}{' – ' + spec.comment if spec.comment else ''}")
-    return lines
+        for spec in specs
+    )
+
+
+def item_lines(items: Iterable[ComplementItem]) -> list[str]:
+    """Stored (or about to be stored) items as the letter lists them."""
+    return [f"{item.label}{' – ' + item.comment if item.comment else ''}" for item in items]
 
 
 def items_of(decision: Any) -> list[ComplementItem]:

@@ -14,11 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from vae import clock, mail, storage
+from vae.api import webhooks
 from vae.auth.models import User
+from vae.certifiers.scope import staff_covers
 from vae.dbtypes import commit_or, locked
 from vae.dossier.enums import DossierStatus
 from vae.dossier.models import STAFF_ROLES, Dossier
-from vae.dossier.operations import upload_folder
 from vae.extensions import db
 from vae.french import days_left
 from vae.review.models import DeadlineDigest, Decision, DecisionKind
@@ -146,7 +147,7 @@ def _store(
     dossier: Dossier, kind: DecisionKind, letter: dict[str, Any], officer: Any, comment: str
 ) -> tuple[Decision, bytes]:
     pdf = render_letter(letter)
-    stored = storage.store_document(pdf, "decision.pdf", upload_folder())
+    stored = storage.store_document(pdf, "decision.pdf", storage.uploads())
     due = letter.get("livret2_due")
     decision = Decision(
         dossier_id=dossier.id,
@@ -165,11 +166,19 @@ def _store(
 
 
 def _commit_and_tell(dossier: Dossier, decision: Decision, pdf: bytes) -> None:
-    with storage.removed_on_failure(upload_folder(), decision.letter_stored_name):
+    webhooks.announce_decision(dossier, decision)
+    with storage.removed_on_failure(storage.uploads(), decision.letter_stored_name):
+        send_decision(
+            dossier, decision, pdf, link=public_url("dossier.step_summary", dossier_id=dossier.id)
+        )
         commit_or(Conflict)
-    send_decision(
-        dossier, decision, pdf, link=public_url("dossier.step_summary", dossier_id=dossier.id)
-    )
+
+
+def _officers_of(dossier: Dossier, officers: list[User]) -> list[User]:
+    """Who is told about ``dossier``: its officer, or else every officer of its certifier."""
+    covering = [o for o in officers if staff_covers(o, dossier.certification_id)]
+    assigned = dossier.assigned_officer
+    return [assigned] if assigned in covering else covering
 
 
 def send_digests(today: date) -> dict[str, list[str]]:
@@ -205,14 +214,8 @@ def send_digests(today: date) -> dict[str, list[str]]:
         db.session.add(
             DeadlineDigest(dossier_id=dossier.id, threshold=threshold, due_on=dossier.decision_due)
         )
-        assigned = dossier.assigned_officer
-        for officer in [assigned] if assigned and assigned.active else officers:
+        for officer in _officers_of(dossier, officers):
             listed.setdefault(officer, []).append((dossier, left))
-    try:
-        db.session.commit()
-    except IntegrityError:  # a concurrent run listed them: it sends the digests
-        db.session.rollback()
-        return {}
     for officer, rows in listed.items():
         mail.send_template(
             officer.email,
@@ -221,4 +224,9 @@ def send_digests(today: date) -> dict[str, list[str]]:
             officer=officer,
             rows=[(d, days_left(n), public_url("review.show", dossier_id=d.id)) for d, n in rows],
         )
+    try:
+        db.session.commit()
+    except IntegrityError:  # a concurrent run listed them: it sends the digests (not this one)
+        db.session.rollback()
+        return {}
     return {o.email: [d.number for d, _left in rows] for o, rows in listed.items()}

@@ -1,13 +1,16 @@
 """Exports of the staff queue: CSV for any spreadsheet, XLSX through XlsxWriter.
 
-* :func:`queue_csv`: UTF-8 with a BOM, ``;`` separators and CRLF line ends (what a French
-  spreadsheet expects), dates as ``24/11/2026``, text cells that a spreadsheet would take for
-  a formula (``= + - @``, tab, CR first) prefixed with an apostrophe.
-* :func:`queue_xlsx`: a workbook written by XlsxWriter in constant-memory mode: one sheet, a
-  bold and frozen header row with a filter, inline strings (never formulas), real dates
-  (serial numbers with a date format) and numbers.
+* :func:`csv_chunks` / :func:`queue_csv`: UTF-8 with a BOM, ``;`` separators and CRLF line
+  ends (what a French spreadsheet expects), dates as ``24/11/2026``, text cells that a
+  spreadsheet would take for a formula (``= + - @``, tab, CR first) prefixed with an apostrophe.
+* :func:`xlsx_chunks` / :func:`queue_xlsx`: a workbook written by XlsxWriter in constant-memory
+  mode: one sheet, a bold and frozen header row with a filter, inline strings (never formulas),
+  real dates (serial numbers with a date format) and numbers.
 
-Rows are mappings; a missing key is an empty cell. Pure functions: no Flask, no database.
+Rows are mappings; a missing key is an empty cell. ``*_chunks`` consume ``rows`` lazily and
+yield the file piece by piece, so an export of any size runs in bounded memory (the XLSX goes
+through a temporary file, deleted once sent or when the download is abandoned). No Flask, no
+database.
 """
 
 from __future__ import annotations
@@ -16,8 +19,10 @@ import csv
 import enum
 import io
 import math
+import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -104,6 +109,11 @@ def _number_text(value: int | float | Decimal) -> str:
 
 
 def _csv_cell(value: object) -> str:
+    if value is None:
+        return ""
+    if type(value) is str:  # most cells: straight to the text rules (a 100,000-row export)
+        text = _clean(value)
+        return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
     cell = _value(value)
     if cell is None:
         return ""
@@ -114,16 +124,32 @@ def _csv_cell(value: object) -> str:
     return "'" + cell if cell.startswith(FORMULA_TRIGGERS) else cell
 
 
+CSV_CHUNK_ROWS = 500  # rows per yielded piece: a few tens of KB
+FILE_CHUNK = 64 * 1024
+
+
+def csv_chunks(
+    rows: Iterable[Mapping[str, object]], columns: Sequence[tuple[str, str]] = COLUMNS
+) -> Iterator[bytes]:
+    """The queue as a CSV file for a French spreadsheet, piece by piece (module docstring)."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    out.write("\ufeff")
+    writer.writerow([_clean(header) for _, header in columns])
+    for count, row in enumerate(rows, start=1):
+        writer.writerow([_csv_cell(row.get(key)) for key, _ in columns])
+        if count % CSV_CHUNK_ROWS == 0:
+            yield out.getvalue().encode("utf-8")
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue().encode("utf-8")
+
+
 def queue_csv(
     rows: Iterable[Mapping[str, object]], columns: Sequence[tuple[str, str]] = COLUMNS
 ) -> bytes:
-    """The queue as a CSV file for a French spreadsheet (see the module docstring)."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow([_clean(header) for _, header in columns])
-    for row in rows:
-        writer.writerow([_csv_cell(row.get(key)) for key, _ in columns])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    """The whole CSV file at once (see :func:`csv_chunks`)."""
+    return b"".join(csv_chunks(rows, columns))
 
 
 # --------------------------------------------------------------------------- XLSX
@@ -180,16 +206,16 @@ def _write_xlsx_cell(
     return max((len(line) for line in text.split("\n")), default=0)
 
 
-def queue_xlsx(
+def write_xlsx(
+    target: str | io.BytesIO,
     rows: Iterable[Mapping[str, object]],
     columns: Sequence[tuple[str, str]] = COLUMNS,
     sheet_title: str = "Dossiers",
-) -> bytes:
-    """The queue as an Excel workbook (see the module docstring)."""
-    buffer = io.BytesIO()
+) -> None:
+    """The queue as an Excel workbook written to ``target`` (a path or a buffer)."""
     # constant_memory: each row is flushed to a temporary file once the next one starts, and
     # strings are written inline (no shared-string table held in memory).
-    workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True, "strings_to_formulas": False})
+    workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_formulas": False})
     workbook.set_properties({"created": FIXED_CREATION})
     formats = {
         "header": workbook.add_format(HEADER_FORMAT),
@@ -212,4 +238,33 @@ def queue_xlsx(
     if columns:
         sheet.autofilter(0, 0, last, len(columns) - 1)
     workbook.close()
+
+
+def queue_xlsx(
+    rows: Iterable[Mapping[str, object]],
+    columns: Sequence[tuple[str, str]] = COLUMNS,
+    sheet_title: str = "Dossiers",
+) -> bytes:
+    """The whole workbook at once, built in memory (small exports and tests)."""
+    buffer = io.BytesIO()
+    write_xlsx(buffer, rows, columns, sheet_title)
     return buffer.getvalue()
+
+
+def xlsx_chunks(
+    rows: Iterable[Mapping[str, object]],
+    columns: Sequence[tuple[str, str]] = COLUMNS,
+    sheet_title: str = "Dossiers",
+) -> Iterator[bytes]:
+    """The workbook built in a temporary file (in :func:`tempfile.gettempdir`), then read back
+    piece by piece; the file is deleted when the last piece is sent or the generator is closed
+    early (a download abandoned half-way)."""
+    handle, path = tempfile.mkstemp(prefix="vae-export-", suffix=".xlsx")
+    os.close(handle)
+    try:
+        write_xlsx(path, rows, columns, sheet_title)
+        with open(path, "rb") as built:
+            while chunk := built.read(FILE_CHUNK):
+                yield chunk
+    finally:
+        os.unlink(path)

@@ -18,10 +18,12 @@ from xml.sax.saxutils import escape
 
 from reportlab.platypus import Flowable
 
+from vae.certifiers.identity import capitalised, of, pour
 from vae.documents.letters import (
     LetterStyles,
     bullet,
     certification_line,
+    certifier,
     closing,
     letter_date,
     letter_styles,
@@ -45,6 +47,21 @@ KIND_SUBJECTS = {
 
 
 # --------------------------------------------------------------------------- text
+
+
+def _name(letter: dict[str, Any]) -> str:
+    """The name of the certifier who writes (its own, else the configured one)."""
+    return certifier(letter.get("certifier")).name
+
+
+def _who(letter: dict[str, Any]) -> str:
+    """« la CPNEFP Mutualité », « Ucanss »: the certifier as the body of a letter names it."""
+    return escape(pour(_name(letter)))
+
+
+def _of(letter: dict[str, Any]) -> str:
+    """« de la CPNEFP Mutualité », « d'Ucanss », escaped for markup."""
+    return escape(of(_name(letter)))
 
 
 def _year(value: object) -> int | None:
@@ -124,7 +141,7 @@ def _recevable(letter: dict[str, Any], st: LetterStyles) -> list[Flowable]:
             "être obtenue, en tout ou partie, qu'après l'examen de votre dossier par un jury.",
             st.body,
         ),
-        *_comment(letter, "Observations de la CPNEFP", st),
+        *_comment(letter, f"Observations {_of(letter)}", st),
         Paragraph("Les prochaines étapes", st.heading),
         bullet(
             "<b>Rédiger votre livret 2.</b> Vous y décrivez des situations de travail "
@@ -159,7 +176,7 @@ def _non_recevable(letter: dict[str, Any], st: LetterStyles) -> list[Flowable]:
     ]
     if reason:
         story.append(Paragraph(f"Motif de la décision : <b>{reason}</b>", st.body))
-    story += _comment(letter, "Précisions de la CPNEFP", st)
+    story += _comment(letter, f"Précisions {_of(letter)}", st)
     year = _year(letter.get("submitted_on"))
     when = (
         f"à partir du 1er janvier {year + 1}"
@@ -170,13 +187,13 @@ def _non_recevable(letter: dict[str, Any], st: LetterStyles) -> list[Flowable]:
         Paragraph("Ce que vous pouvez faire", st.heading),
         bullet(
             "<b>Demander des explications.</b> Si vous souhaitez mieux comprendre cette "
-            "décision, vous pouvez demander des explications à la CPNEFP, en rappelant le "
+            f"décision, vous pouvez demander des explications à {_who(letter)}, en rappelant le "
             "numéro de votre dossier.",
             st,
         ),
         bullet(
-            "<b>Contester la décision.</b> Vous pouvez former un recours gracieux auprès de la "
-            "CPNEFP dans un délai de deux mois à compter de la réception de ce courrier. "
+            "<b>Contester la décision.</b> Vous pouvez former un recours gracieux auprès "
+            f"{_of(letter)} dans un délai de deux mois à compter de la réception de ce courrier. "
             "Expliquez par écrit pourquoi vous demandez un nouvel examen de votre dossier et "
             "joignez les documents utiles.",
             st,
@@ -210,7 +227,7 @@ def _incomplete(letter: dict[str, Any], st: LetterStyles) -> list[Flowable]:
         story.append(
             Paragraph("Les éléments à compléter sont indiqués dans votre espace candidat.", st.body)
         )
-    story += _comment(letter, "Précisions de la CPNEFP", st)
+    story += _comment(letter, f"Précisions {_of(letter)}", st)
     story += [
         Paragraph("Comment faire ?", st.heading),
         Paragraph(
@@ -223,7 +240,8 @@ def _incomplete(letter: dict[str, Any], st: LetterStyles) -> list[Flowable]:
         *_hint(letter, st),
         Paragraph("Délai d'examen", st.heading),
         Paragraph(
-            "La CPNEFP dispose de deux mois pour se prononcer sur la recevabilité d'un dossier "
+            f"{capitalised(_who(letter))} dispose de deux mois pour se prononcer sur la "
+            "recevabilité d'un dossier "
             "complet (article L6412-2 du Code du travail). Ce délai de deux mois commencera à "
             "nouveau à partir de la réception de votre dossier complet. Sans réponse de notre "
             "part dans ce délai, votre dossier sera considéré comme recevable.",
@@ -238,7 +256,8 @@ def _implicit(letter: dict[str, Any], st: LetterStyles) -> list[Flowable]:
     due = escape(letter_date(letter.get("due_on")) or "")
     story: list[Flowable] = [
         Paragraph(
-            f"Votre dossier de recevabilité complet a été reçu le {started}. La CPNEFP ne "
+            f"Votre dossier de recevabilité complet a été reçu le {started}. "
+            f"{capitalised(_who(letter))} ne "
             f"s'est pas prononcée dans le délai de deux mois, échu le {due} : conformément à "
             "l'article L6412-2 du Code du travail, ce silence vaut <b>décision implicite "
             "d'acceptation</b>. Votre dossier est donc <b>recevable</b>.",
@@ -264,7 +283,8 @@ def _implicit_withdrawn(letter: dict[str, Any], st: LetterStyles) -> list[Flowab
         ),
         *_comment({**letter}, "Motif du retrait", st),
         Paragraph(
-            "Votre dossier est de nouveau en cours d'examen : la CPNEFP vous fera connaître sa "
+            f"Votre dossier est de nouveau en cours d'examen : {_who(letter)} vous fera "
+            "connaître sa "
             "décision par un nouveau courrier. Vous pouvez former un recours gracieux contre ce "
             "retrait dans un délai de deux mois à compter de la réception de ce courrier.",
             st.body,

@@ -6,11 +6,12 @@ from datetime import date
 from typing import Any
 
 from vae import audit, clock, mail, storage
+from vae.api import webhooks
+from vae.certifiers.identity import identity_for
 from vae.dbtypes import commit_or
 from vae.dossier import scope
 from vae.dossier.enums import DossierStatus
 from vae.dossier.models import Dossier
-from vae.dossier.operations import upload_folder
 from vae.errors import DomainError
 from vae.extensions import db
 from vae.french import date_fr
@@ -171,7 +172,7 @@ def decide(
         livret2_due,
     )
     pdf = render_letter(letter)
-    stored = storage.store_document(pdf, "decision.pdf", upload_folder())
+    stored = storage.store_document(pdf, "decision.pdf", storage.uploads())
     decision = Decision(
         dossier_id=dossier.id,
         version=dossier.submission_count,
@@ -196,17 +197,18 @@ def decide(
     dossier.decision_due = None
     dossier.decision_clock_started_on = None  # stopped; a resubmission starts it again
     dossier.livret2_due = decision.livret2_due
-    with storage.removed_on_failure(upload_folder(), stored.stored_name):
+    webhooks.announce_decision(dossier, decision)
+    with storage.removed_on_failure(storage.uploads(), stored.stored_name):
+        send_decision(
+            dossier,
+            decision,
+            pdf,
+            items=[
+                (item, complements.place_public_url(dossier, item))
+                for item in complements.items_of(decision)
+            ],
+        )
         _commit()
-    send_decision(
-        dossier,
-        decision,
-        pdf,
-        items=[
-            (item, complements.place_public_url(dossier, item))
-            for item in complements.items_of(decision)
-        ],
-    )
     return decision
 
 
@@ -257,6 +259,7 @@ def letter_data(
             "scope": scope.dossier_scope_text(dossier),
         },
         "officer_name": officer.full_name if officer else "",
+        "certifier": identity_for(dossier),
         "reason_label": NON_RECEVABLE_REASONS.get(reason_code or ""),
         "comment": comment,
         "missing": missing,

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import statistics
+import itertools
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import extract, func, select
+from sqlalchemy import func, select
 
 from vae import clock
+from vae.dossier import status_counts
 from vae.dossier.enums import STATUS_LABELS, DossierStatus
 from vae.dossier.models import Dossier
 from vae.extensions import db
@@ -24,7 +26,7 @@ EXPIRY_HORIZON_MONTHS = 6
 
 # Acquired blocks expiring after a day and by another, soonest first (at most 100): the jury
 # owns them and fills this slot (vae.jury.capitalisation); review sits below and never imports it.
-expiring_blocks: Provided[[date, date], list[Any]] = Provided(
+expiring_blocks: Provided[[date, date, Collection[int] | None], list[Any]] = Provided(
     "the acquired blocks expiring in a period (vae.jury)"
 )
 
@@ -43,65 +45,58 @@ class Figures:
     implicit_per_month: list[tuple[str, int]] = field(default_factory=list)
 
 
-def compute(today: date | None = None) -> Figures:
+def compute(today: date | None = None, within: Collection[int] | None = None) -> Figures:
+    """A few statements, each bounded by an index or a small table, whatever the volume;
+    of the certifications ``within`` only when given (an officer's, vae.certifiers.scope)."""
     today = today or clock.today()
-    submitted = Dossier.status != DossierStatus.DRAFT
-    by_status = dict(
-        db.session.execute(
-            select(Dossier.status, func.count()).where(submitted).group_by(Dossier.status)
-        ).all()
-    )
+    if within is not None and set(within) >= set(db.session.scalars(select(Certification.id))):
+        within = None  # an officer covering every certification: no condition to check
+    by_status = status_counts.counts(within=within)
+    mine = _within(Dossier.certification_id, within)
     status_rows = [
-        (STATUS_LABELS[s], by_status.get(s, 0)) for s in DossierStatus if s != DossierStatus.DRAFT
+        (STATUS_LABELS[s], by_status.get(s.value, 0))
+        for s in DossierStatus
+        if s != DossierStatus.DRAFT
     ]
+    table = status_counts.DossierStatusCount.__table__
+    total = func.sum(table.c.count)
     by_certification = [
-        (title, n)
+        (title, int(n))
         for title, n in db.session.execute(
-            select(Certification.title, func.count(Dossier.id))
-            .join(Dossier, Dossier.certification_id == Certification.id)
-            .where(submitted)
+            select(Certification.title, total)
+            .join(table, table.c.certification_id == Certification.id)
+            .where(*_within(table.c.certification_id, within))
             .group_by(Certification.title)
-            .order_by(func.count(Dossier.id).desc())
+            .having(total > 0)
+            .order_by(total.desc())
         )
     ]
     first_month = today.replace(day=1) - relativedelta(months=MONTHS_SHOWN - 1)
-    year = extract("year", Dossier.submitted_at)
-    month = extract("month", Dossier.submitted_at)
-    received = {
-        (int(y), int(m)): n
-        for y, m, n in db.session.execute(
-            select(year, month, func.count())
-            .where(
-                submitted,
-                Dossier.submitted_at >= datetime.combine(first_month, time(0), clock.PARIS),
-            )
-            .group_by(year, month)
-        )
-    }
-    per_month = []
-    for i in range(MONTHS_SHOWN):
-        day = first_month + relativedelta(months=i)
-        per_month.append((month_label(day.year, day.month), received.get((day.year, day.month), 0)))
-    implicit_per_month = _implicit_per_month(first_month)
-    durations = [
-        (decided - submitted_at).total_seconds() / 86400
-        for decided, submitted_at in db.session.execute(
-            select(Decision.decided_at, Dossier.submitted_at).join(
-                Dossier, Dossier.id == Decision.dossier_id
-            )
-        )
-        if decided and submitted_at and decided >= submitted_at
+    days = [first_month + relativedelta(months=i) for i in range(MONTHS_SHOWN)]
+    # A draft never has a submission date (nothing goes back to draft): the index alone counts.
+    received = _per_month(Dossier.submitted_at, days, *mine)
+    per_month = [(month_label(d.year, d.month), n) for d, n in zip(days, received, strict=True)]
+    decided = _within(Decision.dossier_id, within, select(Dossier.id).where(*mine))
+    implicit = _per_month(
+        Decision.decided_at, days, Decision.kind == DecisionKind.IMPLICIT, *decided
+    )
+    implicit_per_month = [
+        (month_label(d.year, d.month), n) for d, n in zip(days, implicit, strict=True)
     ]
+    median, decisions_count = _median_days_to_decision(within)
     pending = Dossier.status == DossierStatus.SUBMITTED
-    overdue = db.session.scalar(select(func.count()).where(pending, Dossier.decision_due < today))
+    overdue = db.session.scalar(
+        select(func.count()).where(pending, Dossier.decision_due < today, *mine)
+    )
     due_soon = db.session.scalar(
         select(func.count()).where(
             pending,
             Dossier.decision_due >= today,
             Dossier.decision_due <= today + relativedelta(days=7),
+            *mine,
         )
     )
-    expiring = expiring_blocks(today, today + relativedelta(months=EXPIRY_HORIZON_MONTHS))
+    expiring = expiring_blocks(today, today + relativedelta(months=EXPIRY_HORIZON_MONTHS), within)
     charts = {
         "status": bar_chart("Dossiers par état", status_rows, id_prefix="chart-status"),
         "certification": bar_chart(
@@ -113,8 +108,8 @@ def compute(today: date | None = None) -> Figures:
         by_status=status_rows,
         by_certification=by_certification,
         per_month=per_month,
-        median_days_to_decision=statistics.median(durations) if durations else None,
-        decisions_count=len(durations),
+        median_days_to_decision=median,
+        decisions_count=decisions_count,
         overdue=overdue or 0,
         due_soon=due_soon or 0,
         charts=charts,
@@ -123,20 +118,47 @@ def compute(today: date | None = None) -> Figures:
     )
 
 
-def _implicit_per_month(first_month: date) -> list[tuple[str, int]]:
-    """Implicit acceptances per month over the months shown: one GROUP BY query."""
-    year = extract("year", Decision.decided_at)
-    month = extract("month", Decision.decided_at)
-    counted = {
-        (int(y), int(m)): n
-        for y, m, n in db.session.execute(
-            select(year, month, func.count())
-            .where(
-                Decision.kind == DecisionKind.IMPLICIT,
-                Decision.decided_at >= datetime.combine(first_month, time(0), clock.PARIS),
-            )
-            .group_by(year, month)
+def _within(column: Any, within: Collection[int] | None, values: Any = None) -> list[Any]:
+    """The condition keeping ``column`` within scope (none for an admin): in ``within``, or
+    in ``values`` (a subquery) when given."""
+    if within is None:
+        return []
+    return [column.in_(within if values is None else values)]
+
+
+def _per_month(moment: Any, months: list[date], *where: Any) -> list[int]:
+    """One statement of range COUNTs, one per month: Paris months (a dossier sent at 00:30 on
+    1 November in Paris is a November one, although it is still October in UTC), each a range
+    of the column's index."""
+    bounds = [datetime.combine(m, time(0), clock.PARIS) for m in months]
+    bounds.append(datetime.combine(months[-1] + relativedelta(months=1), time(0), clock.PARIS))
+    table = moment.class_.__table__
+    counts = [
+        select(func.count())
+        .select_from(table)
+        .where(moment >= start, moment < end, *where)
+        .scalar_subquery()
+        for start, end in itertools.pairwise(bounds)
+    ]
+    return [int(n or 0) for n in db.session.execute(select(*counts)).one()]
+
+
+def _median_days_to_decision(within: Collection[int] | None) -> tuple[float | None, int]:
+    """The median time from (last) submission to each decision, in days: the kept
+    ``days_to_decision`` counted then read at its middle on its index (no join per decision,
+    no sort), of the dossiers ``within`` when given."""
+    if within is not None and not within:
+        return None, 0
+    days = Decision.days_to_decision
+    kept = [days.is_not(None)]
+    if within is not None:
+        kept.append(
+            Decision.dossier_id.in_(select(Dossier.id).where(Dossier.certification_id.in_(within)))
         )
-    }
-    days = [first_month + relativedelta(months=i) for i in range(MONTHS_SHOWN)]
-    return [(month_label(d.year, d.month), counted.get((d.year, d.month), 0)) for d in days]
+    count = int(db.session.scalar(select(func.count(days)).where(*kept)) or 0)
+    if not count:
+        return None, 0
+    middle = db.session.scalars(
+        select(days).where(*kept).order_by(days).offset((count - 1) // 2).limit(2 - count % 2)
+    ).all()
+    return sum(middle) / len(middle), count

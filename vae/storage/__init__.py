@@ -1,6 +1,7 @@
 """Safe storage of uploaded evidence (attestations, payslips): PDF, JPEG and PNG only.
 
-No Flask and no database here: the caller passes the folder (outside ``static/``) and the limit,
+No database here: the caller passes the storage (:func:`uploads`, the configured backend of
+:mod:`vae.storage.backends`: a folder outside ``static/`` or an S3 bucket) and the limit,
 and records the returned :class:`StoredFile` (random stored name, sanitised display name, type,
 size, SHA-256).
 
@@ -22,7 +23,9 @@ compares a folder with the stored names the database references.
 
 from __future__ import annotations
 
+from vae.storage.backends import Backend, CorruptObject, Entry, LocalBackend, S3Backend
 from vae.storage.checks import ACCEPTED, MAX_BYTES_DEFAULT, check, format_size, sniff
+from vae.storage.configured import pdf_cache_folder, upload_folder, uploads
 from vae.storage.errors import (
     MSG_ACTIVE,
     MSG_EMPTY,
@@ -35,8 +38,11 @@ from vae.storage.files import (
     STORED_NAME,
     TEMPORARY_NAME,
     StoredFile,
+    as_backend,
     delete,
+    key_of,
     path_of,
+    read,
     removed_on_failure,
     store,
     store_document,
@@ -44,6 +50,7 @@ from vae.storage.files import (
 from vae.storage.images import JPEG_MAX_PADDING, MAX_PIXELS
 from vae.storage.names import DISPLAY_NAME_FALLBACK, DISPLAY_NAME_MAX, display_name
 from vae.storage.orphans import ORPHAN_AGE_S, Survey, survey
+from vae.storage.serve import stored_response
 
 _format_size = format_size  # the name the unit tests know
 
@@ -62,17 +69,29 @@ __all__ = [
     "ORPHAN_AGE_S",
     "STORED_NAME",
     "TEMPORARY_NAME",
+    "Backend",
+    "CorruptObject",
+    "Entry",
+    "LocalBackend",
+    "S3Backend",
     "StoredFile",
     "Survey",
     "UploadRejected",
+    "as_backend",
     "check",
     "delete",
     "display_name",
     "format_size",
+    "key_of",
     "path_of",
+    "pdf_cache_folder",
+    "read",
     "removed_on_failure",
     "sniff",
     "store",
     "store_document",
+    "stored_response",
     "survey",
+    "upload_folder",
+    "uploads",
 ]

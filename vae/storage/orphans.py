@@ -1,4 +1,4 @@
-"""Consistency of an upload folder with the stored names the database references."""
+"""Consistency of an upload storage (folder or bucket) with the names the database references."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import typing
 from dataclasses import dataclass
 from pathlib import Path
 
-from vae.storage.files import STORED_NAME, TEMPORARY_NAME, path_of
+from vae.storage.backends import Backend
+from vae.storage.files import STORED_NAME, TEMPORARY_NAME, as_backend, key_of
 
 ORPHAN_AGE_S = 3600
 """Files younger than this are left alone by :func:`survey`: an upload may still be under way."""
@@ -37,40 +38,42 @@ class Survey:
 
 
 def survey(
-    folder: Path,
+    folder: Backend | Path,
     referenced: typing.Callable[[], typing.Collection[str]],
     *,
     older_than_s: float = ORPHAN_AGE_S,
     now: float | None = None,
 ) -> Survey:
-    """Compare ``folder`` with the stored names the database references.
+    """Compare a storage (a backend or a local folder) with the stored names the database
+    references.
 
-    The folder is listed **before** ``referenced()`` is called, so a file stored and committed
+    The storage is listed **before** ``referenced()`` is called, so a file stored and committed
     meanwhile is seen as referenced; files modified less than ``older_than_s`` seconds ago are
     skipped (an upload between its file and its row). A referenced name is missing when its file
     does not exist once the rows are read.
     """
-    folder = Path(folder)
+    backend = as_backend(folder)
     now = time.time() if now is None else now
-    listed = sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+    listed = list(backend.iter_names())
     names = set(referenced())
-    known = {f"{n[:2]}/{n}" for n in names if STORED_NAME.fullmatch(n)}
+    known = {key_of(n) for n in names if STORED_NAME.fullmatch(n)}
+    present = set()
     orphans, leftovers, unexpected = [], [], []
-    for path in listed:
-        try:
-            age = now - path.stat().st_mtime
-        except FileNotFoundError:  # removed meanwhile (a retraction, a finished upload)
+    for entry in listed:
+        present.add(entry.key)
+        relative, name = entry.key, entry.key.rsplit("/", 1)[-1]
+        if relative in known or now - entry.modified < older_than_s:
             continue
-        relative = path.relative_to(folder).as_posix()
-        if relative in known or age < older_than_s:
-            continue
-        if TEMPORARY_NAME.fullmatch(path.name):
+        if TEMPORARY_NAME.fullmatch(name):
             leftovers.append(relative)
-        elif STORED_NAME.fullmatch(path.name) and relative == f"{path.name[:2]}/{path.name}":
+        elif STORED_NAME.fullmatch(name) and relative == key_of(name):
             orphans.append(relative)
         else:
             unexpected.append(relative)
     missing = sorted(
-        n for n in names if not (STORED_NAME.fullmatch(n) and path_of(folder, n).is_file())
+        n
+        for n in names
+        if not STORED_NAME.fullmatch(n)
+        or (key_of(n) not in present and not backend.exists(key_of(n)))
     )
     return Survey(tuple(orphans), tuple(leftovers), tuple(unexpected), tuple(missing))
