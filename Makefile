@@ -7,7 +7,7 @@ PYTEST_ARGS ?=
 PORT ?= 5000
 PG_LOG := .pytest-postgres.log
 
-.PHONY: run test install install-test system-deps lint unit functional functional-postgres e2e bench bench-scale load clean
+.PHONY: run test install install-test system-deps lint unit functional functional-postgres e2e bench bench-scale load scale clean
 
 $(VENV)/.runtime: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -86,6 +86,11 @@ bench-scale: install-test
 load: install
 	$(BIN)/python bench/load_test.py
 	scripts/with-postgres $(BIN)/python bench/load_test.py --postgres
+
+# Two gunicorn app servers behind haproxy (S3 on moto, limits on Redis, one mail worker, all on
+# loopback), the load test through haproxy, then SCALE <check> lines and the 1-vs-2 ratio.
+scale: install-test system-deps
+	scripts/with-postgres $(BIN)/python bench/scale_servers.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache $(PG_LOG) .ruff_cache .hypothesis tests/e2e/artifacts

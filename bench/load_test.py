@@ -171,6 +171,7 @@ def build(app: Any) -> Setup:
                     for i in range(1, OFFICERS + 1)
                 )
             }
+            attach_everywhere(list(officers.values()))
             candidates = [
                 create_account(
                     f"candidat{i}@charge.exemple.fr", "Candidat", f"Charge {i}", Role.CANDIDATE,
@@ -189,6 +190,20 @@ def build(app: Any) -> Setup:
         db.session.remove()
         db.engine.dispose()  # gunicorn opens its own connections
     return Setup(candidates, officers, presubmitted, to_submit)
+
+
+def attach_everywhere(staff_ids: list[uuid.UUID]) -> None:
+    """Officers see only their certifiers' dossiers (vae.certifiers.scope): here, every one."""
+    from sqlalchemy import insert, select
+
+    from vae.certifiers.models import staff_certifiers
+    from vae.extensions import db
+    from vae.referentials.models import Certification
+
+    certifiers = sorted(set(db.session.scalars(select(Certification.certifier_id))) - {None})
+    rows = [{"user_id": u, "certifier_id": c} for u in staff_ids for c in certifiers]
+    db.session.execute(insert(staff_certifiers), rows)
+    db.session.commit()
 
 
 def submitted_dossier(index: int, proof: bytes) -> uuid.UUID:
@@ -368,7 +383,8 @@ class Client:
         finally:
             connection.close()
         took = time.perf_counter() - began
-        text = html.unescape(data.decode("utf-8", "replace"))
+        # French typography puts no-break spaces before « : » etc.: the checks match plain spaces
+        text = html.unescape(data.decode("utf-8", "replace")).replace("\u00a0", " ")
         with record.lock:
             record.statuses[kind][status] += 1
             record.seconds[kind].append(took)
@@ -576,7 +592,8 @@ def officer(
             path = f"/cpnefp/dossiers/{dossier}"
             status, target, answer = client.post_form("decision_post", f"{path}/decision", form)
             if status == 302 and target == path:
-                shown = client.follow("decision_follow", target)
+                # after the window too: a committed decision's answer must be read
+                shown = client.follow("decision_follow", target, budgeted=False)
                 if DECIDED in shown:
                     outcome = "won"
                     client.record.add("decisions_won", (dossier, email))
@@ -1092,10 +1109,15 @@ def main() -> int:
     finally:
         if process is not None:
             stop(process)
-        if keep:
-            note(f"kept {tmp}")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+        discard(tmp, keep)
+
+
+def discard(tmp: Path, keep: bool) -> None:
+    """Remove the run's temporary folder, unless ``VAE_LOAD_KEEP=1`` asked to keep it."""
+    if keep:
+        note(f"kept {tmp}")
+    else:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -41,8 +41,14 @@ def serve(
         "warning",
         target,
     ]
+    return spawn(command, log, env), port
+
+
+def spawn(command: list[str], log: Path, env: dict[str, str] | None = None) -> subprocess.Popen:
+    """``command`` from the repository's root, output to ``log``, in its own process group
+    (stopped with everything it started by :func:`stop`)."""
     with log.open("wb") as output:
-        process = subprocess.Popen(
+        return subprocess.Popen(
             command,
             cwd=ROOT,
             env=env,
@@ -50,7 +56,6 @@ def serve(
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    return process, port
 
 
 def serve_app(

@@ -43,18 +43,28 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
-def commit_or(conflict: Callable[[], Exception]) -> None:
-    """Commit; when a version column shows someone changed the row meanwhile (optimistic
-    locking), roll back and raise ``conflict()``, the caller's French explanation."""
+@contextlib.contextmanager
+def stale_as(conflict: Callable[[], Exception]) -> Iterator[None]:
+    """Within the block, a version column showing someone changed the row meanwhile
+    (optimistic locking: any flush, an autoflush before a query included) rolls back and
+    raises ``conflict()``, the caller's French explanation, never a 500."""
     from sqlalchemy.orm.exc import StaleDataError
 
     from vae.extensions import db
 
     try:
-        db.session.commit()
+        yield
     except StaleDataError as exc:
         db.session.rollback()
         raise conflict() from exc
+
+
+def commit_or(conflict: Callable[[], Exception]) -> None:
+    """Commit; a concurrent change of the same row is ``conflict()`` (see :func:`stale_as`)."""
+    from vae.extensions import db
+
+    with stale_as(conflict):
+        db.session.commit()
 
 
 def lock_for_update(*instances: Any) -> None:

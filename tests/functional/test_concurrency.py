@@ -257,3 +257,52 @@ def test_every_int_route_refuses_numbers_the_database_cannot_hold(app) -> None:
         with pytest.raises(NotFound):
             adapter.match(path(2**31), method=method)
         assert adapter.match(path(2**31 - 1), method=method)[0] == rule.endpoint
+
+
+def test_six_officers_deciding_at_once_make_one_decision_and_one_webhook(
+    app, site, logged_in
+) -> None:
+    """A certifier with a webhook endpoint: the decision, its letter and its announcement are
+    one transaction, and the officers who lost the race get the French conflict message."""
+    from tests.functional.certifier_flow import MUTUALITE, certifier_id
+    from vae.api.models import WebhookDelivery, WebhookEndpoint
+
+    [(email, dossier_id)] = ready_candidates(logged_in, 1)
+    candidate = site.browser().login(email)
+    press_submit(candidate, dossier_id, candidate.get(url(dossier_id, "recapitulatif")).token())
+    with app.app_context():
+        db.session.add(
+            WebhookEndpoint(
+                certifier_id=certifier_id(MUTUALITE),
+                url="http://127.0.0.1:9/recepteur",  # nobody listens: the delivery only waits
+                secret="s" * 32,
+                events="dossier.decided",
+            )
+        )
+        db.session.commit()
+    officer = logged_in(Role.STAFF, email=f"agent-{uuid.uuid4().hex[:6]}@exemple.fr")
+    browser = site.browser().login(officer.user.email)
+    page = browser.get(f"/cpnefp/dossiers/{dossier_id}")
+    lock = re.search(r'name="decision-lock_version" type="hidden" value="(\d+)"', page.text)
+    form = {
+        "decision-csrf_token": page.token(),
+        "decision-lock_version": lock.group(1),
+        "decision-kind": "recevable",
+        "decision-livret2_due": (date.today() + timedelta(days=180)).isoformat(),
+    }
+    tabs = [browser.tab() for _ in range(6)]
+
+    answers = live.together(
+        [
+            lambda tab=tab: tab.follow(tab.post(f"/cpnefp/dossiers/{dossier_id}/decision", form))
+            for tab in tabs
+        ]
+    )
+
+    assert_no_server_error(answers)
+    with app.app_context():
+        assert len(db.session.scalars(select(Decision)).all()) == 1
+        assert len(db.session.scalars(select(WebhookDelivery)).all()) == 1
+    lost = [a for a in answers if "modifié par quelqu" in a.text or "plus en attente" in a.text]
+    assert len(lost) >= 1, [a.text[:300] for a in answers]
+    assert site.files() == named_files(app)  # no letter of a lost race left behind

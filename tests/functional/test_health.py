@@ -26,6 +26,15 @@ def test_unhealthy_when_the_code_has_a_newer_migration(client, monkeypatch) -> N
     assert response.json == {"status": "error", "database": "not migrated"}
 
 
+def test_healthy_when_a_newer_release_migrated_the_database(client, monkeypatch) -> None:
+    """A rolling upgrade: the database is at a revision this release does not know yet."""
+    monkeypatch.setattr(vae.main.blueprint, "known_revisions", lambda _dir: {"0ld0000000"})
+    monkeypatch.setattr(vae.main.blueprint, "migration_heads", lambda _dir: {"0ld0000000"})
+    response = client.get("/sante")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "database": "newer than this release"}
+
+
 def test_unhealthy_on_an_unmigrated_database(fresh_app, tmp_path: Path) -> None:
     empty = fresh_app(TESTING=False, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'vide.db'}")
     response = empty.test_client().get("/sante")

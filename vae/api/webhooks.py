@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, g, has_request_context
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from vae import clock
 from vae.api.models import EVENTS, WebhookDelivery, WebhookEndpoint
@@ -63,11 +63,14 @@ def announce(event: str, dossier: Any, **details: Any) -> None:
     certifier_id = getattr(certification, "certifier_id", None)
     if certifier_id is None:
         return
-    endpoints = db.session.scalars(
-        select(WebhookEndpoint).where(
-            WebhookEndpoint.certifier_id == certifier_id, WebhookEndpoint.active.is_(True)
-        )
-    ).all()
+    # No autoflush: the caller's changes are flushed by its own commit, where a lost race
+    # (version column) becomes its French conflict message.
+    with db.session.no_autoflush:
+        endpoints = db.session.scalars(
+            select(WebhookEndpoint).where(
+                WebhookEndpoint.certifier_id == certifier_id, WebhookEndpoint.active.is_(True)
+            )
+        ).all()
     subscribed = [e for e in endpoints if event in e.events.split()]
     if not subscribed:
         return
@@ -93,10 +96,9 @@ def announce(event: str, dossier: Any, **details: Any) -> None:
         WebhookDelivery(endpoint_id=e.id, event=event, payload=body, next_attempt_at=moment)
         for e in subscribed
     ]
-    db.session.add_all(rows)
-    db.session.flush()
+    db.session.add_all(rows)  # flushed by the caller's commit (no flush here: see above)
     if has_request_context():
-        g.setdefault("webhook_deliveries", []).extend(r.id for r in rows)
+        g.setdefault("webhook_deliveries", []).extend(rows)
 
 
 def announce_decision(dossier: Any, decision: Any) -> None:
@@ -224,7 +226,9 @@ def run(once: bool, interval: float) -> int:
 
 
 def _after_response(response: Response) -> Response:
-    ids = g.pop("webhook_deliveries", None)
+    # The rows the request's commit wrote (a rolled-back one has no identity: nothing to send).
+    rows = g.pop("webhook_deliveries", None) or []
+    ids = [key[0] for key in (inspect(row).identity for row in rows) if key]
     if ids and current_app.config.get("WEBHOOKS_AFTER_RESPONSE", True):
         app = current_app._get_current_object()  # type: ignore[attr-defined]
 

@@ -81,18 +81,30 @@ LEGAL_KEYS = (
 @public
 @limiter.exempt
 def health() -> Any:
-    """For the monitoring: 200 when the database answers and is migrated to the head, else
-    503. Nothing personal, no session (the response sets no cookie)."""
+    """For the monitoring and load balancers: 200 when the database answers and is migrated
+    to this release's head (or to a newer release's, during a rolling upgrade), else 503.
+    Nothing personal, no session (the response sets no cookie)."""
     try:
         with db.engine.connect() as connection:
             current = set(MigrationContext.configure(connection).get_current_heads())
     except SQLAlchemyError as error:
         log.error("health: database unreachable (%s)", type(error).__name__)
         return {"status": "error", "database": "unreachable"}, 503
-    if current != migration_heads(current_app.extensions["migrate"].directory):
-        log.error("health: database not migrated to head")
-        return {"status": "error", "database": "not migrated"}, 503
-    return {"status": "ok", "database": "ok"}
+    directory = current_app.extensions["migrate"].directory
+    if current == migration_heads(directory):
+        return {"status": "ok", "database": "ok"}
+    if current and not current & known_revisions(directory):
+        # Migrated by a newer release during a rolling upgrade (migrations are written to
+        # keep the previous code working: README, « Déployer plusieurs serveurs »).
+        return {"status": "ok", "database": "newer than this release"}
+    log.error("health: database not migrated to head")
+    return {"status": "error", "database": "not migrated"}, 503
+
+
+@functools.cache
+def known_revisions(directory: str) -> frozenset[str]:
+    """Every revision of this release's migration scripts (read once per process)."""
+    return frozenset(script.revision for script in ScriptDirectory(directory).walk_revisions())
 
 
 @functools.cache

@@ -17,7 +17,7 @@ from vae import clock, mail, storage
 from vae.api import webhooks
 from vae.auth.models import User
 from vae.certifiers.scope import staff_covers
-from vae.dbtypes import commit_or, locked
+from vae.dbtypes import commit_or, locked, stale_as
 from vae.dossier.enums import DossierStatus
 from vae.dossier.models import STAFF_ROLES, Dossier
 from vae.extensions import db
@@ -166,8 +166,10 @@ def _store(
 
 
 def _commit_and_tell(dossier: Dossier, decision: Decision, pdf: bytes) -> None:
-    webhooks.announce_decision(dossier, decision)
+    """Announce, mail and commit: a lost race (at any flush) leaves no letter file behind."""
     with storage.removed_on_failure(storage.uploads(), decision.letter_stored_name):
+        with stale_as(Conflict):
+            webhooks.announce_decision(dossier, decision)
         send_decision(
             dossier, decision, pdf, link=public_url("dossier.step_summary", dossier_id=dossier.id)
         )

@@ -8,7 +8,7 @@ from typing import Any
 from vae import audit, clock, mail, storage
 from vae.api import webhooks
 from vae.certifiers.identity import identity_for
-from vae.dbtypes import commit_or
+from vae.dbtypes import commit_or, stale_as
 from vae.dossier import scope
 from vae.dossier.enums import DossierStatus
 from vae.dossier.models import Dossier
@@ -173,32 +173,34 @@ def decide(
     )
     pdf = render_letter(letter)
     stored = storage.store_document(pdf, "decision.pdf", storage.uploads())
-    decision = Decision(
-        dossier_id=dossier.id,
-        version=dossier.submission_count,
-        kind=kind,
-        reason_code=reason_code if kind == DecisionKind.NON_RECEVABLE else None,
-        comment=comment,
-        missing=missing if kind == DecisionKind.INCOMPLETE else [],
-        livret2_due=livret2_due if kind == DecisionKind.RECEVABLE else None,
-        decided_by_id=officer.id,
-        decided_at=moment,
-        letter_stored_name=stored.stored_name,
-        letter_sha256=stored.sha256,
-    )
-    db.session.add(decision)
-    db.session.flush()
-    complements.add_items(decision, items)
-    why = comment or "; ".join(missing + complements.spec_lines(items)) or None
-    if reason_code:
-        why = f"{NON_RECEVABLE_REASONS[reason_code]} : {comment}"
-    dossier.move_to(DECISION_STATUS[kind], "decided", comment=why)
-    dossier.decided_at = moment
-    dossier.decision_due = None
-    dossier.decision_clock_started_on = None  # stopped; a resubmission starts it again
-    dossier.livret2_due = decision.livret2_due
-    webhooks.announce_decision(dossier, decision)
-    with storage.removed_on_failure(storage.uploads(), stored.stored_name):
+    # Everything after the letter is stored either commits or leaves no file behind; a
+    # concurrent decision (version column, at any flush) is the French conflict message.
+    with storage.removed_on_failure(storage.uploads(), stored.stored_name), stale_as(Conflict):
+        decision = Decision(
+            dossier_id=dossier.id,
+            version=dossier.submission_count,
+            kind=kind,
+            reason_code=reason_code if kind == DecisionKind.NON_RECEVABLE else None,
+            comment=comment,
+            missing=missing if kind == DecisionKind.INCOMPLETE else [],
+            livret2_due=livret2_due if kind == DecisionKind.RECEVABLE else None,
+            decided_by_id=officer.id,
+            decided_at=moment,
+            letter_stored_name=stored.stored_name,
+            letter_sha256=stored.sha256,
+        )
+        db.session.add(decision)
+        db.session.flush()
+        complements.add_items(decision, items)
+        why = comment or "; ".join(missing + complements.spec_lines(items)) or None
+        if reason_code:
+            why = f"{NON_RECEVABLE_REASONS[reason_code]} : {comment}"
+        dossier.move_to(DECISION_STATUS[kind], "decided", comment=why)
+        dossier.decided_at = moment
+        dossier.decision_due = None
+        dossier.decision_clock_started_on = None  # stopped; a resubmission starts it again
+        dossier.livret2_due = decision.livret2_due
+        webhooks.announce_decision(dossier, decision)
         send_decision(
             dossier,
             decision,
@@ -208,7 +210,7 @@ def decide(
                 for item in complements.items_of(decision)
             ],
         )
-        _commit()
+        db.session.commit()
     return decision
 
 
