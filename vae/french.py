@@ -5,6 +5,7 @@ Babel's formatters (locale fr_FR) do the work; « 1er » and the no-break space 
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from datetime import date, datetime
@@ -41,8 +42,10 @@ def typography(text: str) -> str:
     return _PERCENT.sub(NBSP + "%", text)
 
 
+@functools.lru_cache(maxsize=4096)
 def long_date(day: date) -> str:
-    """``24 novembre 2026``; ``1er janvier 2020``."""
+    """``24 novembre 2026``; ``1er janvier 2020`` (Babel's formatting, once per day and process:
+    a queue page prints 50 dates)."""
     text = format_date(day, "d MMMM y", locale=LOCALE)
     return "1er" + text[1:] if day.day == 1 else text  # Babel has no ordinal for the first
 
