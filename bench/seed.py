@@ -29,7 +29,7 @@ from sqlalchemy import Table, event, inspect, select, text
 from sqlalchemy.engine import Connection, Engine
 
 from vae import clock
-from vae.auth.models import User, _hasher
+from vae.auth.models import User, hash_password
 from vae.certifiers.models import staff_certifiers
 from vae.dossier import status_counts
 from vae.dossier.enums import PROOF_KINDS, ActivityStatus, DossierStatus, WorkTime
@@ -151,7 +151,7 @@ class Seeder:
         self.random = self.rng.random
         self.now = clock.now()
         self.today = clock.paris_date(self.now)
-        self.password_hash = _hasher.hash(PASSWORD)  # once: argon2 is slow by design
+        self.password_hash = hash_password(PASSWORD)  # once: argon2 is slow by design
         self.rows = Counter[str]()
         self.serial = 0
         # Pools drawn once: a million dossiers pick from them instead of building each value.

@@ -15,8 +15,7 @@ from sqlalchemy import select
 
 from tests.functional.dossier_flow import SWORN, complete_dossier, url
 from tests.functional.jury_flow import jury_client, proclaimed_journey
-from tests.functional.test_words import INTERNAL, RAW_CODES, UNTYPESET
-from tests.functional.test_words import _read as read_page
+from tests.functional.test_words import INTERNAL, RAW_CODES, UNTYPESET, read_page
 from tests.helpers import link_in, message_body, outbox_messages, pdf_text, submit
 from vae.auth.models import User
 from vae.dossier.models import Dossier

@@ -183,7 +183,7 @@ def test_backup_reads_the_bucket(app, candidate, on_s3, tmp_path) -> None:
 
 def test_restore_writes_into_an_empty_bucket_and_verifies(app, on_s3, tmp_path) -> None:
     from vae.backup.files import load_uploads
-    from vae.backup.restore import _verify
+    from vae.backup.restore import verify_restored
 
     client, name = on_s3
     source = tmp_path / "uploads"
@@ -194,7 +194,7 @@ def test_restore_writes_into_an_empty_bucket_and_verifies(app, on_s3, tmp_path) 
     manifest = {"uploads": {"files": {relative: hashlib.sha256(data).hexdigest()}}}
     with app.app_context():
         load_uploads(source, storage.uploads())
-        problems = _verify(
+        problems = verify_restored(
             {**manifest, "row_counts": {}, "alembic_revision": None}, storage.uploads()
         )
     assert objects(client, name) == {relative: data}

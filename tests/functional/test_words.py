@@ -107,7 +107,7 @@ RAW_CODES = re.compile(
 )
 
 
-def _read(html: str) -> str:
+def read_page(html: str) -> str:
     """The text a person reads on the page: tags and the values typed in forms left out."""
     import html as entities
 
@@ -136,7 +136,7 @@ def test_journey_pages_emails_and_pdfs_are_typeset_in_french(
     found = {}
     for name, response in pages.items():
         assert response.status_code == 200, name
-        read = _read(text(response))
+        read = read_page(text(response))
         seen = [read[max(0, m.start() - 30) : m.end() + 10] for m in UNTYPESET.finditer(read)]
         seen += RAW_CODES.findall(read)
         if seen or INTERNAL.search(read):

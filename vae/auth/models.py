@@ -83,7 +83,7 @@ class User(UserMixin, db.Model):
         return f"{self.id}:{self.session_token}"
 
     def set_password(self, password: str) -> None:
-        self.password_hash = _hasher.hash(password)
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
         try:
@@ -130,9 +130,14 @@ def burn_password_check(password: str) -> None:
         _hasher.verify(_DUMMY_HASH, password)
 
 
+def hash_password(password: str) -> str:
+    """An Argon2id hash of ``password`` at the configured cost."""
+    return _hasher.hash(password)
+
+
 def burn_password_hash(password: str) -> None:
     """Spend the time of hashing a new password, for nothing (no account enumeration)."""
-    _hasher.hash(password)
+    hash_password(password)
 
 
 def normalise_email(email: str) -> str:

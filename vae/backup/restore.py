@@ -66,7 +66,7 @@ def restore_backup(src: Path, echo: Echo = click.echo) -> None:
         db.engine.dispose()
     load_uploads(src / UPLOADS, uploads)
 
-    problems = _verify(manifest, uploads)
+    problems = verify_restored(manifest, uploads)
     counts = manifest["row_counts"]
     echo(f"Sauvegarde du {manifest['created_at']} restaurée depuis {src}")
     echo(f"  base : {target}")
@@ -166,7 +166,7 @@ def _check_backup(src: Path, manifest: dict[str, Any]) -> None:
         )
 
 
-def _verify(manifest: dict[str, Any], uploads: storage.Backend) -> list[str]:
+def verify_restored(manifest: dict[str, Any], uploads: storage.Backend) -> list[str]:
     problems = []
     with db.engine.connect() as connection:
         counts = engine_counts(connection)
