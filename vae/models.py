@@ -7,7 +7,7 @@ from vae.auth.models import User
 from vae.certifiers.models import Certifier, staff_certifiers
 from vae.dossier.inactivity import InactivityReminder
 from vae.dossier.models import Activity, Attachment, Dossier, Training
-from vae.dossier.status_counts import DossierStatusCount
+from vae.dossier.status_counts import DossierDueCount, DossierMonthCount, DossierStatusCount
 from vae.dossier.submissions import DossierCounter, Submission, SwornStatement
 from vae.drafts import PendingDraft
 from vae.jury.models import (
@@ -43,6 +43,8 @@ __all__ = [
     "Decision",
     "Dossier",
     "DossierCounter",
+    "DossierDueCount",
+    "DossierMonthCount",
     "DossierStatusCount",
     "ExpiryReminder",
     "Finding",

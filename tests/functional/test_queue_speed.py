@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.helpers import text
+from vae import clock
 from vae.auth.models import User
 from vae.dbtypes import lock_for_update, searchable
 from vae.dossier import status_counts
@@ -75,18 +76,49 @@ def _version_of(certification_id: int) -> int:
     )
 
 
-def real_counts() -> dict[tuple[str, int], int]:
+def real_counts() -> dict[tuple[Any, ...], int]:
+    """Dossiers per (status, certification, officer) and, under review, per (certification,
+    deadline), counted from ``dossiers``."""
     rows = db.session.execute(
-        select(Dossier.status, Dossier.certification_id, func.count())
+        select(Dossier.status, Dossier.certification_id, Dossier.assigned_officer_id, func.count())
         .where(Dossier.status != S.DRAFT)
-        .group_by(Dossier.status, Dossier.certification_id)
+        .group_by(Dossier.status, Dossier.certification_id, Dossier.assigned_officer_id)
     )
-    return {(s.value, c): n for s, c, n in rows}
+    found: dict[tuple[Any, ...], int] = {
+        (s.value, c, o or status_counts.NOBODY): n for s, c, o, n in rows
+    }
+    due = db.session.execute(
+        select(Dossier.certification_id, Dossier.decision_due, func.count())
+        .where(Dossier.status == S.SUBMITTED, Dossier.decision_due.is_not(None))
+        .group_by(Dossier.certification_id, Dossier.decision_due)
+    )
+    found.update({("due", c, d): n for c, d, n in due})
+    submitted = db.session.execute(
+        select(Dossier.certification_id, Dossier.submitted_at).where(
+            Dossier.submitted_at.is_not(None)
+        )
+    )
+    months: dict[tuple[Any, ...], int] = {}
+    for c, moment in submitted:
+        key = ("month", c, status_counts.month_of(moment))
+        months[key] = months.get(key, 0) + 1
+    return found | months
 
 
-def kept_counts() -> dict[tuple[str, int], int]:
-    table = status_counts.DossierStatusCount.__table__
-    return {(s, c): n for s, c, n in db.session.execute(select(table)) if n}
+def kept_counts() -> dict[tuple[Any, ...], int]:
+    statuses = status_counts.DossierStatusCount.__table__
+    due = status_counts.DossierDueCount.__table__
+    kept: dict[tuple[Any, ...], int] = {
+        (s, c, o): n for s, c, o, n in db.session.execute(select(statuses)) if n
+    }
+    kept.update({("due", c, d): n for c, d, n in db.session.execute(select(due)) if n})
+    months = status_counts.DossierMonthCount.__table__
+    kept.update({("month", c, m): n for c, m, n in db.session.execute(select(months)) if n})
+    return kept
+
+
+def total(counts: dict[tuple[Any, ...], int]) -> int:
+    return sum(n for key, n in counts.items() if key[0] not in ("due", "month"))
 
 
 # --- 1. counts ----------------------------------------------------------------------------------
@@ -94,7 +126,7 @@ def kept_counts() -> dict[tuple[str, int], int]:
 
 def test_kept_counts_equal_a_group_by_after_transitions(app_ctx) -> None:
     ids = make_dossiers(12)
-    assert kept_counts() == real_counts() and sum(kept_counts().values()) == 12
+    assert kept_counts() == real_counts() and total(kept_counts()) == 12
     dossiers = [db.session.get(Dossier, i) for i in ids]
     pending = [d for d in dossiers if d.status == S.SUBMITTED]
     pending[0].move_to(S.INCOMPLETE, "complements_requested")
@@ -111,17 +143,61 @@ def test_kept_counts_equal_a_group_by_after_transitions(app_ctx) -> None:
     pending[5].move_to(S.RECEVABLE, "decided")
     db.session.rollback()  # a rolled back change leaves no count behind
     assert kept_counts() == real_counts()
-    assert sum(kept_counts().values()) == 11
+    assert total(kept_counts()) == 11
     assert queue.fetch(queue.Filters(), uuid.uuid4()).counts == {
         s: n for (s, _c), n in _by_status(real_counts()).items()
     }
 
 
-def _by_status(counts: dict[tuple[str, int], int]) -> dict[tuple[str, int], int]:
+def _by_status(counts: dict[tuple[Any, ...], int]) -> dict[tuple[str, int], int]:
     merged: dict[str, int] = {}
-    for (s, _c), n in counts.items():
-        merged[s] = merged.get(s, 0) + n
+    for key, n in counts.items():
+        if key[0] not in ("due", "month"):
+            merged[key[0]] = merged.get(key[0], 0) + n
     return {(s, 0): n for s, n in merged.items()}
+
+
+def test_kept_counts_follow_officers_and_deadlines(app_ctx, monkeypatch) -> None:
+    """Assigning, reassigning and deciding move the counts by officer and by due day; the
+    queue's « Moi », « Personne » and « En retard seulement » read them and agree with the
+    rows they list."""
+    ids = make_dossiers(12, ties=False)
+    me, other = add_user("moi@cpnefp.fr", Role.STAFF), add_user("autre@cpnefp.fr", Role.STAFF)
+    dossiers = [db.session.get(Dossier, i) for i in ids]
+    pending = [d for d in dossiers if d.status == S.SUBMITTED]
+    for dossier in pending[:4]:
+        dossier.assigned_officer_id = me.id
+    pending[4].assigned_officer_id = other.id
+    db.session.commit()
+    assert kept_counts() == real_counts()
+    pending[0].assigned_officer_id = other.id  # reassigned
+    pending[1].move_to(S.RECEVABLE, "decided")
+    pending[1].decision_due = None
+    pending[5].decision_due = pending[5].decision_due + timedelta(days=400)  # not late
+    pending[6].submitted_at = pending[6].submitted_at + timedelta(days=40)  # sent again later
+    db.session.commit()
+    assert kept_counts() == real_counts()
+    today = max(d.decision_due for d in pending[2:5]) - timedelta(days=1)
+    monkeypatch.setattr(clock, "today", lambda: today)
+    for args in [
+        {"agent": "moi"},
+        {"agent": "aucun"},
+        {"agent": str(other.id)},
+        {"retard": "1"},
+        {"retard": "1", "certification": _code(pending[2].certification_id)},
+        {"retard": "1", "agent": "moi"},  # not kept: counted, the same figures
+    ]:
+        filters = queue.Filters.from_args(args)
+        page = queue.fetch(filters, me.id)
+        every = queue.rows_for(filters, me.id, 1000)
+        assert page.total == len(every), args
+        assert sum(page.counts.values()) == len(every), args
+    late = [d for d in pending if d.status == S.SUBMITTED and d.decision_due < today]
+    assert queue.fetch(queue.Filters(overdue=True), me.id).total == len(late) > 0
+
+
+def _code(certification_id: int) -> str:
+    return db.session.get(Certification, certification_id).code
 
 
 def test_kept_counts_survive_simultaneous_transitions(app) -> None:
@@ -298,8 +374,30 @@ def test_search_finds_what_the_old_like_found(app_ctx) -> None:
         assert filters.errors == {}
         filters.matches = 10_000  # a broad search: SQLite reads the sort index instead
         assert {r.number for r in queue.rows_for(filters, uuid.uuid4(), 1000)} == found, term
+        filters.matches = 3  # a few: PostgreSQL collects them first, then sorts (FEW_KIND)
+        assert {r.number for r in queue.rows_for(filters, uuid.uuid4(), 1000)} == found, term
     exact = queue.Filters.from_args({"q": " vae-2026-900012 "})
     assert [r.number for r in queue.rows_for(exact, uuid.uuid4(), 10)] == ["VAE-2026-900012"]
+
+
+def test_a_long_term_whose_pieces_match_apart_finds_nothing(app_ctx) -> None:
+    """A long term is looked up by its pieces (vae.review.search.CHUNK), then checked whole:
+    « Abcdef Defghi » holds both pieces of « abcdefghi » (« abcdef », « efghi »), not the
+    term."""
+    from vae.review import search
+
+    (dossier_id,) = make_dossiers(1)
+    dossier = db.session.get(Dossier, dossier_id)
+    dossier.last_name, dossier.first_name = "Abcdef", "Defghi"
+    dossier.refresh_search_text()
+    db.session.commit()
+    if db.session.get_bind().dialect.name == "sqlite":  # PostgreSQL: LIKE the whole term
+        assert search.plan("abcdefghi")[1]["search"] == '"abcdef" AND "efghi"'
+    for term, found in [("abcdefghi", 0), ("abcdef defghi", 1), ("bcdef defgh", 1), ("fdefghx", 0)]:
+        filters = queue.Filters.from_args({"q": term})
+        page = queue.fetch(filters, uuid.uuid4())
+        assert (page.total, len(page.rows)) == (found, found), term
+        assert len(queue.rows_for(filters, uuid.uuid4(), 10)) == found, term
 
 
 def test_search_index_follows_changes_at_once(app_ctx) -> None:
@@ -358,3 +456,58 @@ def test_dashboard_months_are_paris_months_and_median_is_computed(app_ctx) -> No
     assert figures.median_days_to_decision == pytest.approx(8.0)
     assert figures.decisions_count == 4
     assert dict(figures.by_status)["Déposé, en cours d'examen"] == 3
+
+
+def test_a_common_word_is_estimated_then_searched_along_the_sort_index(
+    app_ctx, monkeypatch
+) -> None:
+    """Past its cap, a search's count says how dense its matches are; a dense word is then
+    read along the queue's sort index (each row's text checked), with the same page."""
+    from vae.review import search
+
+    if db.session.get_bind().dialect.name != "sqlite":
+        pytest.skip("SQLite's FTS5 plans (PostgreSQL's planner picks its own)")
+    make_dossiers(40, ties=False)
+    me = uuid.uuid4()
+    fts_page = [r.number for r in queue.fetch(queue.Filters.from_args({"q": "exemple"}), me).rows]
+    monkeypatch.setattr(search, "COUNT_CAP", 4)
+    filters = queue.Filters.from_args({"q": "exemple"})  # every dossier matches
+    assert search.plan("exemple", 0)[0] == search.PIECES_KIND
+    page = queue.fetch(filters, me)
+    assert page.capped
+    # 5 matches read, the 5th at about an eighth of the keys: about 40 in all
+    assert 30 <= filters.matches <= 60 and filters.indexed >= 40
+    assert search.plan("exemple", filters.matches, filters.indexed)[0] == search.PIECES_KIND
+    monkeypatch.setattr(search, "WALK_RATIO", 1)  # as dense as « martin » among a million
+    walked = queue.Filters.from_args({"q": "exemple"})
+    page = queue.fetch(walked, me)
+    assert search.plan("exemple", walked.matches, walked.indexed)[0] == search.WALK_KIND
+    assert [r.number for r in page.rows] == fts_page and len(fts_page) == queue.PER_PAGE
+
+
+def test_search_estimates_from_the_keys_it_reached() -> None:
+    from vae.review import search
+
+    cap = search.COUNT_CAP
+    assert search.estimate(cap + 1, 2_000, 100_000) == ((cap + 1) * 50, 100_000)
+    assert search.estimate(500, 3_000, 100_000) == (500, 100_000)  # under the cap: exact
+    assert search.estimate(cap + 1, None, None) == (cap + 1, 0)  # no index (PostgreSQL)
+
+
+def test_sqlite_planner_hints_never_reach_postgresql() -> None:
+    """« +column » keeps SQLite on the sort's index; on PostgreSQL it hid the column's
+    statistics (a page of 25 then sorted 70,000 rows): each dialect gets its own statement,
+    and a rare search on PostgreSQL reads its matches first (OFFSET 0, search.FEW_KIND)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from vae.review import keyset, queue_sql
+    from vae.review import search as search_module
+
+    shape = queue_sql.Shape(within=True, status=True)
+    lite = str(queue_sql.filtered(shape).compile(dialect=sqlite.dialect()))
+    pg_shape = queue_sql.Shape(within=True, status=True, sqlite=False)
+    pg = str(queue_sql.filtered(pg_shape).compile(dialect=postgresql.dialect()))
+    assert "+dossiers.certification_id" in lite and "+dossiers" not in pg
+    few = queue_sql.Shape(within=True, search=search_module.FEW_KIND, sqlite=False)
+    page = queue_sql.page(few, keyset.SORT_KEYS["echeance"], None, 25, False, False)
+    assert "OFFSET" in str(page.compile(dialect=postgresql.dialect()))

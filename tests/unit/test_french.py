@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 import pytest
 from babel.dates import format_date
+from babel.numbers import format_decimal
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vae import french
 
@@ -57,3 +61,30 @@ def test_days_show_one_decimal_only_when_needed() -> None:
     assert french.days(1662.0) == "1\u00a0662"
     assert french.days(402.46) == "402,5"
     assert french.days(0.04) == "0"
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    value=st.floats(allow_nan=True, allow_infinity=True) | st.integers(-(10**9), 10**9).map(float),
+    decimals=st.integers(0, 3),
+)
+def test_numbers_are_babels_fr_fr_formatting(value: float, decimals: int) -> None:
+    """Python's formatting gives Babel's text for fr_FR (the function used Babel before: the
+    same figures, rounded the same way, half to even on the float's exact value)."""
+    if not math.isfinite(value):
+        assert french.number(value, decimals) == "—"
+        return
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    exact = Decimal(value)
+    with localcontext() as context:
+        context.prec = max(context.prec, exact.adjusted() + decimals + 2)
+        babel = format_decimal(exact, pattern, locale="fr_FR").replace("\u202f", "\u00a0")
+    assert french.number(value, decimals) == babel
+
+
+@given(st.text(alphabet=" «»:;!?%1a(", max_size=300))
+def test_typography_is_the_same_for_short_and_long_texts(text: str) -> None:
+    """Short texts are typeset through a cache: the same result as the long path (the same
+    text behind a prefix that typography leaves alone)."""
+    prefix = "x" * french.CACHED_LENGTH
+    assert prefix + french.typography(text) == french.typography(prefix + text)

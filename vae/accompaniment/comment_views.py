@@ -4,15 +4,27 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    render_template_string,
+    url_for,
+)
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
 from forms.comments import CommentForm
 from vae.access import authenticated
 from vae.accompaniment import comments
-from vae.accompaniment.models import AccompanimentComment
+from vae.accompaniment.comments import ShownComment
 from vae.dossier.pages import load
 from vae.dossier.steps import STEPS
 from vae.extensions import limiter
@@ -23,17 +35,39 @@ PREFIX = "comment"  # the box shares its page with the step's or situation's own
 
 @dataclass(frozen=True)
 class CommentBox:
-    """What the page shows under a step or a situation: its comments and the form."""
+    """What the page shows under a step or a situation: its comments and the form (a WTForms
+    instance only when a refused comment is shown again with its message; else plain HTML)."""
 
     dossier_id: uuid.UUID
     target: str
-    comments: list[AccompanimentComment]
-    form: CommentForm
+    comments: list[ShownComment]
+    form: CommentForm | None
     open: bool  # new comments taken (the dossier or livret 2 is being written)
 
     @property
     def action(self) -> str:
         return url_for("comments.post", dossier_id=self.dossier_id)
+
+    @property
+    def blank_fields(self) -> Markup:
+        """The empty form's fields with this session's CSRF token, as WTForms renders them."""
+        token = Markup('<input id="{0}" name="{0}" type="hidden" value="{1}">').format(
+            f"{PREFIX}-{current_app.config.get('WTF_CSRF_FIELD_NAME', 'csrf_token')}",
+            generate_csrf(),
+        )
+        return token + Markup("\n    ") + _blank_fields(self.target)
+
+
+@lru_cache(maxsize=256)
+def _blank_fields(target: str) -> Markup:
+    """The target and body fields of an empty comment form: they depend on the code and the
+    target only, so they are rendered once per process and target."""
+    form = CommentForm(prefix=PREFIX, target=target, formdata=None, meta={"csrf": False})
+    return Markup(render_template_string(_FIELDS, form=form))
+
+
+_FIELDS = """{% from "macros/forms.html" import field %}{{ form.target }}
+    {{ field(form.body) }}"""
 
 
 def _limit() -> str:
@@ -52,7 +86,7 @@ def comment_box(dossier: Any, target: str, form: CommentForm | None = None) -> C
         dossier.id,
         target,
         comments.comments_on(dossier, target),
-        form or CommentForm(prefix=PREFIX, target=target, formdata=None),
+        form,
         bool(comments.open_for_comments(dossier, target)),
     )
 

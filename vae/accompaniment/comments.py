@@ -8,17 +8,22 @@ A comment's ``target`` names what it is about: « etape:<step key> » or « situ
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Select, bindparam, delete, select
 
 from vae import clock
 from vae.accompaniment.models import AccompanimentComment
+from vae.auth.models import User
 from vae.dossier.steps import STEPS
 from vae.errors import DomainError
 from vae.extensions import db
 from vae.french import NBSP
 from vae.livret2.models import Livret2, Situation
+from vae.roles import Role
 
 STEP = "etape"
 SITUATION = "situation"
@@ -62,18 +67,54 @@ def open_for_comments(dossier: Any, target: str) -> bool | None:
     return None if livret is None else livret.editable
 
 
-def comments_on(dossier: Any, target: str) -> list[AccompanimentComment]:
-    """The comments on one step or situation, oldest first."""
-    return list(
-        db.session.scalars(
-            select(AccompanimentComment)
-            .where(
-                AccompanimentComment.dossier_id == dossier.id,
-                AccompanimentComment.target == target,
-            )
-            .order_by(AccompanimentComment.created_at, AccompanimentComment.id)
+@dataclass(frozen=True)
+class Author:
+    """Who wrote a comment, as the box names them."""
+
+    full_name: str  # as User.full_name
+    role: Role
+
+
+@dataclass(frozen=True)
+class ShownComment:
+    """A comment as the box shows it (plain data read with its author in one query)."""
+
+    body: str
+    created_at: datetime
+    author: Author | None  # None: the author's account was deleted
+
+
+@cache
+def _comments() -> Select[Any]:
+    """The comments' query with their authors, built once (on first use)."""
+    return (
+        select(
+            AccompanimentComment.body,
+            AccompanimentComment.created_at,
+            User.first_name,
+            User.last_name,
+            User.role,
         )
+        .outerjoin(User, User.id == AccompanimentComment.author_id)
+        .where(
+            AccompanimentComment.dossier_id == bindparam("dossier_id"),
+            AccompanimentComment.target == bindparam("target"),
+        )
+        .order_by(AccompanimentComment.created_at, AccompanimentComment.id)
     )
+
+
+def comments_on(dossier: Any, target: str) -> list[ShownComment]:
+    """The comments on one step or situation, oldest first, with their authors."""
+    rows = db.session.execute(_comments(), {"dossier_id": dossier.id, "target": target})
+    return [
+        ShownComment(
+            body,
+            created_at,
+            None if role is None else Author(f"{first_name} {last_name}".strip(), role),
+        )
+        for body, created_at, first_name, last_name, role in rows
+    ]
 
 
 def post(dossier: Any, author: Any, target: str, body: str) -> AccompanimentComment:

@@ -9,10 +9,11 @@ lists add a ``certification_id IN (…)`` condition, no join.
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from typing import Any, NamedTuple
 
 from flask import g, has_app_context
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 
 from vae.certifiers.models import staff_certifiers
 from vae.extensions import db
@@ -31,17 +32,43 @@ def _cache(name: str) -> dict[Any, Any]:
     return getattr(g, name)
 
 
-def _memberships(user: Any) -> tuple[frozenset[int], tuple[int, ...]]:
+@functools.cache
+def _memberships_statement() -> Select[Any]:
+    """Built once per process (statements are immutable): a request only executes it."""
+    return (
+        select(
+            staff_certifiers.c.certifier_id,
+            Certification.id,
+            Certification.code,
+            Certification.title,
+        )
+        .outerjoin(Certification, Certification.certifier_id == staff_certifiers.c.certifier_id)
+        .where(staff_certifiers.c.user_id == bindparam("user_id"))
+    )
+
+
+@functools.cache
+def _every_certification() -> Select[Any]:
+    return select(Certification.code, Certification.title).order_by(Certification.title)
+
+
+class _Scope(NamedTuple):
+    certifiers: frozenset[int]
+    certifications: tuple[int, ...]
+    choices: tuple[tuple[str, str], ...]  # (code, title) of those certifications, by title
+
+
+def _memberships(user: Any) -> _Scope:
     """``user``'s certifiers and their certifications: one statement, once per request."""
     cache = _cache("_vae_staff_scope")
     if user.id not in cache:
-        rows = db.session.execute(
-            select(staff_certifiers.c.certifier_id, Certification.id)
-            .outerjoin(Certification, Certification.certifier_id == staff_certifiers.c.certifier_id)
-            .where(staff_certifiers.c.user_id == user.id)
-        ).all()
-        certifications = tuple(sorted({c for _owner, c in rows if c is not None}))
-        cache[user.id] = (frozenset(owner for owner, _c in rows), certifications)
+        rows = db.session.execute(_memberships_statement(), {"user_id": user.id}).all()
+        owned = {(c, code, title) for _owner, c, code, title in rows if c is not None}
+        cache[user.id] = _Scope(
+            frozenset(owner for owner, *_rest in rows),
+            tuple(sorted(c for c, _code, _title in owned)),
+            tuple(sorted(((code, title) for _c, code, title in owned), key=lambda t: t[1])),
+        )
     return cache[user.id]
 
 
@@ -68,6 +95,15 @@ def certification_ids(user: Any) -> tuple[int, ...] | None:
     if staff is None:
         return None
     return _memberships(user)[1] if staff else ()
+
+
+def certification_choices(user: Any) -> list[tuple[str, str]]:
+    """(code, title) of the certifications ``user`` covers, by title (a filter's options):
+    an officer's come with their scope (no statement of their own)."""
+    staff = _staff(user)
+    if staff is None:
+        return [tuple(row) for row in db.session.execute(_every_certification())]
+    return list(_memberships(user).choices) if staff else []
 
 
 def staff_covers(user: Any, certification_id: int | None) -> bool:

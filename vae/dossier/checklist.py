@@ -80,7 +80,12 @@ open_items: Provided[[Dossier], list[str]] = Provided(
 @bp.app_context_processor
 def _checklist_helper() -> dict[str, Any]:
     """Templates ask ``complement_checklist(dossier)`` for the items to show."""
-    return {"complement_checklist": checklist_of}
+    return {"complement_checklist": _checklist_if_submitted}
+
+
+def _checklist_if_submitted(dossier: Dossier) -> Checklist | None:
+    """A dossier never submitted has had no request for complements: no query for it."""
+    return checklist_of(dossier) if dossier.submission_count else None
 
 
 @bp.route("/<uuid:dossier_id>/complements/<int:item_id>/reponse", methods=["POST"])

@@ -81,7 +81,7 @@ class Dossier(LifecycleQuestions, DecisionClock, db.Model):
         Index("ix_dossiers_status_due", *STATUS_DUE_INDEX),
         Index("ix_dossiers_status_name", "status", "last_name", "first_name", "id"),
         Index("ix_dossiers_name", "last_name", "first_name", "id"),
-        Index("ix_dossiers_status_search", "status", "search_text"),
+        Index("ix_dossiers_id_status", "id", "status", "certification_id"),  # search counts
         # Queue counts filtered by certification and officer, from the index alone.
         Index(
             "ix_dossiers_cert_officer_status", "certification_id", "assigned_officer_id", "status"

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from forms.admin import ConfirmForm
 from vae import storage
 from vae.access import roles_required
-from vae.dossier import operations, steps
+from vae.dossier import operations, page_cache, steps
 from vae.dossier.models import Dossier
 from vae.extensions import db
 from vae.roles import Role
@@ -30,22 +31,30 @@ FILE_READERS = roles_required(
 )
 
 
-def load(dossier_id: uuid.UUID, *, edit: bool = False, work: bool = False) -> Dossier:
-    """The dossier with everything its pages show, or 404 when it is not the user's to see;
-    ``edit``: the candidate's own (sworn statement, submission, withdrawal…); ``work``: the
-    candidate's or one of their accompagnateurs' (the draft's forms, the livret 2's situations)."""
-    dossier = db.session.scalar(
-        select(Dossier)
-        .where(Dossier.id == dossier_id)
-        .options(
+@cache
+def _statement(relations: bool) -> Select[tuple[Dossier]]:
+    """The dossier's query, built once (on first use: the mappers are configured by then), so
+    that a page pays for binding the id only. Many-to-one relations are joined into the
+    dossier's own query, no extra round trip."""
+    options = [joinedload(Dossier.referential_version)]
+    if relations:
+        options += [
+            joinedload(Dossier.certification),
             selectinload(Dossier.activities),
             selectinload(Dossier.trainings),
             selectinload(Dossier.attachments),
-            # Many-to-one: joined into the dossier's own query, no extra round trip.
-            joinedload(Dossier.certification),
-            joinedload(Dossier.referential_version),
-        )
-    )
+        ]
+    return select(Dossier).where(Dossier.id == bindparam("dossier_id")).options(*options)
+
+
+def load(
+    dossier_id: uuid.UUID, *, edit: bool = False, work: bool = False, relations: bool = True
+) -> Dossier:
+    """The dossier with everything its pages show, or 404 when it is not the user's to see;
+    ``edit``: the candidate's own (sworn statement, submission, withdrawal…); ``work``: the
+    candidate's or one of their accompagnateurs' (the draft's forms, the livret 2's situations);
+    ``relations=False``: its lists are read only if used (a page built from cached parts)."""
+    dossier = db.session.scalar(_statement(relations), {"dossier_id": dossier_id})
     if dossier is None or not dossier.can_view(current_user):
         abort(404)
     if edit and not dossier.is_owned_by(current_user):
@@ -65,14 +74,27 @@ def editable_or_redirect(dossier: Dossier) -> Any:
 
 def page(template: str, dossier: Dossier, step: steps.Step, **context: Any) -> str:
     """A step's page (or one of its item pages), with the stepper."""
-    states = steps.states(dossier)
+    # A GET shows the stored dossier: its states and stepper are cached per version (a refused
+    # POST may show changes not saved yet, so it computes them).
+    cached = request.method == "GET"
+    states = page_cache.step_states(dossier) if cached else steps.states(dossier)
     current = next(s for s in states if s.step == step)
+    stepper = None
+    if cached:
+        stepper = page_cache.body_html(
+            dossier,
+            f"stepper:{step.key}",
+            lambda _csrf: render_template(
+                "dossier/_stepper.html", dossier=dossier, states=states, current=current
+            ),
+        )
     return render_template(
         template,
         dossier=dossier,
         states=states,
         current=current,
-        next_state=states[current.number] if current.number < len(states) else None,
+        next_state=steps.next_state(states, step),
+        stepper=stepper,
         **context,
     )
 

@@ -125,17 +125,23 @@ def step(dossier_id: uuid.UUID, key: str) -> Any:
 @bp.route("/<uuid:dossier_id>/experience")
 @EDITORS
 def step_experience(dossier_id: uuid.UUID) -> Any:
-    dossier = load(dossier_id, work=True)
-    assessment, timeline = page_cache.figures(dossier)
-    return page(
-        "dossier/step_experience.html",
-        dossier,
-        steps.EXPERIENCE,
-        assessment=assessment,
-        explained=presenters.explain(dossier, assessment),
-        timeline=timeline,
-        action_form=ConfirmForm(),
-    )
+    """The activities and the eligibility panel: HTML cached per dossier version and day, so
+    the dossier's lists are read (lazily) only when that version is first shown."""
+    dossier = load(dossier_id, work=True, relations=False)
+
+    def render(csrf_field: Any) -> str:
+        assessment, timeline = page_cache.figures(dossier)
+        return render_template(
+            "dossier/_experience_body.html",
+            dossier=dossier,
+            explained=presenters.explain(dossier, assessment),
+            timeline=timeline,
+            next_state=steps.next_state(page_cache.step_states(dossier), steps.EXPERIENCE),
+            csrf_field=csrf_field,
+        )
+
+    body = page_cache.body_html(dossier, "experience", render)
+    return page("dossier/step_experience.html", dossier, steps.EXPERIENCE, body=body)
 
 
 # --- summary and submission ---------------------------------------------------------------

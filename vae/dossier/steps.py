@@ -213,6 +213,12 @@ def states(dossier: Dossier) -> list[StepState]:
     return result
 
 
+def next_state(step_states: list[StepState], step: Step) -> StepState | None:
+    """The state of the step after ``step`` (None after the last one)."""
+    number = next(s.number for s in step_states if s.step == step)
+    return step_states[number] if number < len(step_states) else None
+
+
 def done_count(step_states: list[StepState]) -> int:
     """How many of the dossier's steps are done (out of ``len(step_states)``)."""
     return sum(1 for s in step_states if s.done)

@@ -40,7 +40,6 @@ from vae.certifiers.choices import staff_sharing
 from vae.dossier.models import Dossier
 from vae.dossier.snapshot import DossierSnapshot
 from vae.extensions import db
-from vae.referentials.models import Certification
 from vae.review import complements, deadlines, export, export_rows, operations, queue, stats
 from vae.review.assessment import assess_reviewed, reviewed_activities
 from vae.review.models import Decision, DecisionKind, Finding, latest_findings
@@ -51,7 +50,7 @@ bp = Blueprint("review", __name__, url_prefix="/cpnefp")
 STAFF = roles_required(Role.STAFF, Role.ADMIN)
 
 
-def _officers(dossier: Dossier) -> list[User]:
+def _officers(dossier: Dossier) -> list[Any]:
     """Whom the dossier may be given to: staff of its certifier, and administrators."""
     return staff_sharing([dossier.certification.certifier_id])
 
@@ -59,24 +58,18 @@ def _officers(dossier: Dossier) -> list[User]:
 @bp.route("/dossiers")
 @STAFF
 def index() -> Any:
-    filters = queue.Filters.from_args(request.args, current_user)
-    page = queue.fetch(filters, current_user.id)
-    certifications = db.session.execute(
-        scope.scoped(
-            select(Certification.code, Certification.title).order_by(Certification.title),
-            current_user,
-            Certification.id,
-        )
-    ).all()
+    viewer = current_user._get_current_object()  # the account, not the proxy: read often here
+    filters = queue.Filters.from_args(request.args, viewer)
+    page = queue.fetch(filters, viewer.id)
     return render_template(
         "review/index.html",
         filters=filters,
         page=page,
-        certifications=certifications,
-        officers=staff_sharing(scope.certifier_ids(current_user)),  # the viewer's colleagues
+        certifications=scope.certification_choices(viewer),
+        officers=staff_sharing(scope.certifier_ids(viewer)),  # the viewer's colleagues
         statuses=queue.QUEUE_STATUSES,
         sorts=queue.SORTS,
-        unattached=scope.UNATTACHED if scope.is_unattached(current_user) else "",
+        unattached=scope.UNATTACHED if scope.is_unattached(viewer) else "",
     )
 
 

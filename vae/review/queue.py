@@ -6,20 +6,14 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
-
-from sqlalchemy import Select, func, literal_column, select
-from sqlalchemy.orm import aliased
+from urllib.parse import urlencode
 
 from vae import clock
-from vae.accompaniment.models import Accompaniment
-from vae.auth.models import User
 from vae.certifiers import scope
 from vae.dossier import status_counts
 from vae.dossier.enums import DossierStatus
-from vae.dossier.models import Dossier
 from vae.extensions import db
-from vae.referentials.models import Certification
-from vae.review import keyset, search
+from vae.review import keyset, queue_sql, search
 from vae.review.queue_page import PER_PAGE, Page
 
 QUEUE_STATUSES = [s for s in DossierStatus if s != DossierStatus.DRAFT]
@@ -50,7 +44,10 @@ class Filters:
     before: str = ""
     last: bool = False
     from_end: bool = False  # a page before the last of a capped search (no page number)
-    matches: int = 0  # the view's count, once known (vae.review.search picks its plan by it)
+    # The view's count once known, and out of how many dossiers (an estimate past a search's
+    # cap): vae.review.search picks its plan by them.
+    matches: int = 0
+    indexed: int = 0
     # The certifications the officer covers (vae.certifiers.scope); None: all (an admin).
     within: tuple[int, ...] | None = None
     errors: dict[str, str] = field(default_factory=dict)
@@ -105,6 +102,13 @@ class Filters:
         values.update(changes)
         return {k: v for k, v in values.items() if v not in ("", None)}
 
+    def link(self, path: str, args: dict[str, Any] | None = None, **changes: Any) -> str:
+        """``path`` (the queue's, from one ``url_for`` per page) with the query string of
+        ``args`` or of this view with ``changes``: what ``url_for`` would write, without a
+        routing lookup per link."""
+        query = urlencode(self.args(**changes) if args is None else args, safe="!$'()*,/:;?@")
+        return f"{path}?{query}" if query else path
+
 
 def _status_values() -> set[str]:
     return {s.value for s in QUEUE_STATUSES}
@@ -124,10 +128,7 @@ class Row:
     officer: str | None
     cursor: str = field(default="", compare=False)  # this row's place in its sort (keyset)
     accompanied: bool = False  # an accompagnateur accompanies it now (accepted, unrevoked)
-
-    @property
-    def days_left(self) -> int | None:
-        return (self.due_on - clock.today()).days if self.due_on else None
+    days_left: int | None = None  # until the legal deadline (today's, when the row was read)
 
     @property
     def urgency(self) -> str:
@@ -139,90 +140,106 @@ class Row:
         return "soon" if left <= SOON_DAYS else ""
 
 
-COLUMNS = (
-    "id",
-    "number",
-    "last_name",
-    "first_name",
-    "email",
-    "certification_id",
-    "option_code",
-    "submitted_at",
-    "status",
-    "decision_due",
-    "assigned_officer_id",
-)
+def _plan(
+    filters: Filters, officer_id: uuid.UUID, *, with_status: bool
+) -> tuple[queue_sql.Shape, dict[str, Any]]:
+    """The shape of the view's statements and their parameters; a filter that cannot apply
+    (an officer that is no id, a search too short) gets its message beside its field."""
+    shape: dict[str, Any] = {"sqlite": db.session.get_bind().dialect.name == "sqlite"}
+    params: dict[str, Any] = {}
 
+    def given(name: str, value: Any) -> None:
+        shape[name] = True
+        params[name] = value
 
-def _certification_id(code: str) -> Any:
-    """The id of a certification code, as a scalar subquery (no statement of its own)."""
-    return select(Certification.id).where(Certification.code == code).scalar_subquery()
-
-
-def _filtered(filters: Filters, officer_id: uuid.UUID, *, with_status: bool) -> Select[Any]:
-    """The dossiers' shown columns, filtered (every filter has an index; see the model)."""
-    table = Dossier.__table__
-    stmt = select(*(table.c[name] for name in COLUMNS)).where(table.c.status != DossierStatus.DRAFT)
     if filters.within is not None:
-        # « +column »: SQLite must not pick the certification index for the IN list (it would
-        # then sort every dossier of the scope); the sort's index leads, the scope is checked.
-        stmt = stmt.where(literal_column("+dossiers.certification_id").in_(filters.within))
+        given("within", list(filters.within))
     if with_status and filters.status:
-        stmt = stmt.where(table.c.status == DossierStatus(filters.status))
+        given("status", DossierStatus(filters.status))
     if filters.certification:
-        stmt = stmt.where(table.c.certification_id == _certification_id(filters.certification))
-    if filters.officer == "moi":
-        stmt = stmt.where(table.c.assigned_officer_id == officer_id)
-    elif filters.officer == "aucun":
-        stmt = stmt.where(table.c.assigned_officer_id.is_(None))
+        given("certification", filters.certification)
+    if filters.officer == "aucun":
+        shape["officer"] = "none"
     elif filters.officer:
         try:
-            stmt = stmt.where(table.c.assigned_officer_id == uuid.UUID(filters.officer))
+            params["officer"] = (
+                officer_id if filters.officer == "moi" else uuid.UUID(filters.officer)
+            )
+            shape["officer"] = "id"
         except ValueError:
             filters.errors["agent"] = "Chargé de mission inconnu."
     if filters.submitted_from:
-        stmt = stmt.where(table.c.submitted_at >= _start_of(filters.submitted_from))
+        given("since", _start_of(filters.submitted_from))
     if filters.submitted_to:
-        stmt = stmt.where(table.c.submitted_at < _start_of(filters.submitted_to, next_day=True))
+        given("until", _start_of(filters.submitted_to, next_day=True))
     if filters.overdue:
-        stmt = stmt.where(
-            table.c.status == DossierStatus.SUBMITTED, table.c.decision_due < clock.today()
-        )
+        shape["overdue"], params["today"] = True, clock.today()
     if filters.q:
-        matching = search.condition(filters.q, filters.matches)
-        if matching is None:
+        searched = search.plan(filters.q, filters.matches, filters.indexed)
+        if searched is None:
             filters.errors["q"] = search.TOO_SHORT
         else:
-            stmt = stmt.where(matching)
-    return stmt
+            shape["search"], values = searched
+            params.update(values)
+    return queue_sql.Shape(**shape), params
 
 
 def _start_of(day: date, next_day: bool = False) -> datetime:
     return datetime.combine(day + timedelta(days=1) if next_day else day, time(0), clock.PARIS)
 
 
+def _statuses(rows: Any) -> dict[str, int]:
+    return {str(getattr(status, "value", status)): int(n) for status, n, *_spread in rows}
+
+
+def _bounded(filters: Filters, officer_id: uuid.UUID, *, with_status: bool) -> dict[str, int]:
+    """A search's counts per status, up to the cap; past it, ``filters.matches`` and
+    ``indexed`` get the estimate of how many match, out of how many (search.estimate)."""
+    shape, params = _plan(filters, officer_id, with_status=with_status)
+    params["cap"] = search.COUNT_CAP + 1
+    rows = db.session.execute(queue_sql.bounded_count(shape), params).all()
+    counted = _statuses(rows)
+    reached = max((r[2] for r in rows if r[2] is not None), default=None)
+    largest = max((r[3] for r in rows if r[3] is not None), default=None)
+    filters.matches, filters.indexed = search.estimate(sum(counted.values()), reached, largest)
+    return counted
+
+
 def _counts(filters: Filters, officer_id: uuid.UUID) -> dict[str, int]:
     """Dossiers per status of the view (before its status filter).
 
-    Without filters, or by certification only: the maintained counts (vae.dossier.status_counts),
-    a few rows whatever the volume. With other filters: a real COUNT of the filtered set, which
-    each filter bounds through an index (officer, dates, overdue, the search indexes).
+    By certification, officer or « en retard » (one at a time or together, the last without
+    officer): the kept counts (vae.dossier.status_counts), a few hundred rows at most whatever
+    the volume. With dates or a search: a COUNT of the filtered set, which each filter bounds
+    through an index (the dates) or a cap (the search).
     """
-    narrowed = filters.officer or filters.submitted_from or filters.submitted_to
-    if not (narrowed or filters.overdue or filters.q):
-        return status_counts.counts(
-            _certification_id(filters.certification) if filters.certification else None,
-            within=filters.within,
-        )
+    certification = filters.certification or None
     if filters.q:  # a search: bounded, a common word costs what a rare one does
-        return search.bounded_counts(_filtered(filters, officer_id, with_status=False))
-    base = _filtered(filters, officer_id, with_status=False).subquery()
-    return {
-        str(status.value if isinstance(status, DossierStatus) else status): n
-        for status, n in db.session.execute(
-            select(base.c.status, func.count()).group_by(base.c.status)
-        )
-    }
+        return _bounded(filters, officer_id, with_status=False)
+    if not (filters.submitted_from or filters.submitted_to):
+        if filters.overdue and not filters.officer:
+            late = status_counts.overdue(clock.today(), certification, within=filters.within)
+            return {DossierStatus.SUBMITTED.value: late} if late else {}
+        if not filters.overdue:
+            officer = _officer_filter(filters, officer_id)
+            return status_counts.counts(certification, within=filters.within, officer_id=officer)
+    shape, params = _plan(filters, officer_id, with_status=False)
+    return _statuses(db.session.execute(queue_sql.grouped_count(shape), params))
+
+
+def _officer_filter(filters: Filters, officer_id: uuid.UUID) -> uuid.UUID | None:
+    """The officer the view is narrowed to (``status_counts.NOBODY``: nobody), None when it is
+    not (or not by an id: ``_plan`` shows its error and leaves the rows unfiltered)."""
+    if not filters.officer:
+        return None
+    if filters.officer == "moi":
+        return officer_id
+    if filters.officer == "aucun":
+        return status_counts.NOBODY
+    try:
+        return uuid.UUID(filters.officer)
+    except ValueError:
+        return None
 
 
 def fetch(filters: Filters, officer_id: uuid.UUID) -> Page:
@@ -231,10 +248,11 @@ def fetch(filters: Filters, officer_id: uuid.UUID) -> Page:
     total = counts.get(filters.status, 0) if filters.status else sum(counts.values())
     tabs_capped = bool(filters.q) and search.capped(sum(counts.values()))
     if tabs_capped and filters.status:  # that status's own matches, bounded the same way
-        own = search.bounded_counts(_filtered(filters, officer_id, with_status=True))
+        own = _bounded(filters, officer_id, with_status=True)
         total = sum(own.values())
     capped = tabs_capped and search.capped(total)
-    filters.matches = total
+    if not capped:  # past the cap, the estimate of the count (_bounded) stays
+        filters.matches = total
     pages = max(1, -(-total // PER_PAGE))
     if not capped:
         filters.page = pages if filters.last else min(filters.page, pages)
@@ -277,47 +295,29 @@ def rows_for(
     """One query: the dossiers of the slice (after or before ``cursor``, by keyset), with
     certification and officer names, in the order of the sort."""
     keys = keyset.keys_for(filters.sort, filters.overdue)
-    base = _filtered(filters, officer_id, with_status=True)
-    sliced = keyset.seek(base, base.selected_columns, keys, cursor, limit, backward)
+    shape, params = _plan(filters, officer_id, with_status=True)
+    if cursor is not None:
+        params |= queue_sql.cursor_params(keys, cursor)
     if offset:
-        sliced = sliced.offset(offset)
-    inner = sliced.subquery()
-    officer = aliased(User)
-    stmt = (
-        select(
-            inner,
-            Certification.title,
-            _accompanied(inner.c.id),
-            officer.first_name,
-            officer.last_name,
-        )
-        .join(Certification, Certification.id == inner.c.certification_id)
-        .outerjoin(officer, officer.id == inner.c.assigned_officer_id)
-        .order_by(*keyset.order_by(inner.c, keys, backward))
-        .limit(limit)
+        params["offset"] = offset
+    stmt = queue_sql.page(
+        shape,
+        keys,
+        None if cursor is None else queue_sql.cursor_shape(keys, cursor),
+        limit,
+        backward,
+        bool(offset),
     )
-    found = db.session.execute(stmt).all()
+    found = db.session.execute(stmt, params).all()
     # Only the first and last rows carry a cursor (the page links'; an export's next batch):
     # encoding one per row was most of a 2,000-row batch's time.
-    rows = [_row(r, keys if i in (0, len(found) - 1) else ()) for i, r in enumerate(found)]
+    today = clock.today()
+    last = len(found) - 1
+    rows = [_row(r, keys if i in (0, last) else (), today) for i, r in enumerate(found)]
     return rows[::-1] if backward else rows
 
 
-def _accompanied(dossier_id: Any) -> Any:
-    """EXISTS: the dossier has an active accompaniment (a column of the page's one query)."""
-    return (
-        select(Accompaniment.id)
-        .where(
-            Accompaniment.dossier_id == dossier_id,
-            Accompaniment.accepted_at.is_not(None),
-            Accompaniment.revoked_at.is_(None),
-        )
-        .exists()
-        .label("accompanied")
-    )
-
-
-def _row(r: Any, keys: tuple[keyset.Key, ...]) -> Row:
+def _row(r: Any, keys: tuple[keyset.Key, ...], today: date) -> Row:
     return Row(
         id=r.id,
         number=r.number or "",
@@ -331,6 +331,7 @@ def _row(r: Any, keys: tuple[keyset.Key, ...]) -> Row:
         officer=f"{r[-2]} {r[-1]}" if r[-2] else None,
         cursor=keyset.encode(tuple(keyset.value_of(r, k) for k in keys)) if keys else "",
         accompanied=bool(r.accompanied),
+        days_left=(r.decision_due - today).days if r.decision_due else None,
     )
 
 

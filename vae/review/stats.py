@@ -73,8 +73,7 @@ def compute(today: date | None = None, within: Collection[int] | None = None) ->
     ]
     first_month = today.replace(day=1) - relativedelta(months=MONTHS_SHOWN - 1)
     days = [first_month + relativedelta(months=i) for i in range(MONTHS_SHOWN)]
-    # A draft never has a submission date (nothing goes back to draft): the index alone counts.
-    received = _per_month(Dossier.submitted_at, days, *mine)
+    received = _received_per_month(days, within)
     per_month = [(month_label(d.year, d.month), n) for d, n in zip(days, received, strict=True)]
     decided = _within(Decision.dossier_id, within, select(Dossier.id).where(*mine))
     implicit = _per_month(
@@ -84,16 +83,15 @@ def compute(today: date | None = None, within: Collection[int] | None = None) ->
         (month_label(d.year, d.month), n) for d, n in zip(days, implicit, strict=True)
     ]
     median, decisions_count = _median_days_to_decision(within)
-    pending = Dossier.status == DossierStatus.SUBMITTED
-    overdue = db.session.scalar(
-        select(func.count()).where(pending, Dossier.decision_due < today, *mine)
-    )
+    # Dossiers under review by due day are kept (vae.dossier.status_counts): a few hundred
+    # rows summed, instead of counting every pending dossier of the base.
+    overdue = status_counts.overdue(today, within=within)
+    due_days = status_counts.DossierDueCount.__table__
     due_soon = db.session.scalar(
-        select(func.count()).where(
-            pending,
-            Dossier.decision_due >= today,
-            Dossier.decision_due <= today + relativedelta(days=7),
-            *mine,
+        select(func.coalesce(func.sum(due_days.c.count), 0)).where(
+            due_days.c.decision_due >= today,
+            due_days.c.decision_due <= today + relativedelta(days=7),
+            *_within(due_days.c.certification_id, within),
         )
     )
     expiring = expiring_blocks(today, today + relativedelta(months=EXPIRY_HORIZON_MONTHS), within)
@@ -143,6 +141,24 @@ def _per_month(moment: Any, months: list[date], *where: Any) -> list[int]:
     return [int(n or 0) for n in db.session.execute(select(*counts)).one()]
 
 
+def _received_per_month(months: list[date], within: Collection[int] | None) -> list[int]:
+    """Dossiers submitted in each of ``months`` (Paris months), from the kept counts
+    (vae.dossier.status_counts): a dozen rows per certification whatever the volume."""
+    table = status_counts.DossierMonthCount.__table__
+    found = dict(
+        db.session.execute(
+            select(table.c.month, func.sum(table.c.count))
+            .where(
+                table.c.month >= months[0],
+                table.c.month <= months[-1],
+                *_within(table.c.certification_id, within),
+            )
+            .group_by(table.c.month)
+        ).all()
+    )
+    return [int(found.get(month) or 0) for month in months]
+
+
 def _median_days_to_decision(within: Collection[int] | None) -> tuple[float | None, int]:
     """The median time from (last) submission to each decision, in days: the kept
     ``days_to_decision`` counted then read at its middle on its index (no join per decision,
@@ -155,7 +171,8 @@ def _median_days_to_decision(within: Collection[int] | None) -> tuple[float | No
         kept.append(
             Decision.dossier_id.in_(select(Dossier.id).where(Dossier.certification_id.in_(within)))
         )
-    count = int(db.session.scalar(select(func.count(days)).where(*kept)) or 0)
+    # count(*), not count(days): the covering index alone answers, no value read per row.
+    count = int(db.session.scalar(select(func.count()).select_from(Decision).where(*kept)) or 0)
     if not count:
         return None, 0
     middle = db.session.scalars(
