@@ -374,8 +374,11 @@ def test_search_finds_what_the_old_like_found(app_ctx) -> None:
         assert filters.errors == {}
         filters.matches = 10_000  # a broad search: SQLite reads the sort index instead
         assert {r.number for r in queue.rows_for(filters, uuid.uuid4(), 1000)} == found, term
-        filters.matches = 3  # a few: PostgreSQL collects them first, then sorts (FEW_KIND)
-        assert {r.number for r in queue.rows_for(filters, uuid.uuid4(), 1000)} == found, term
+        filters.matches, filters.found = 0, None
+        page = queue.fetch(filters, uuid.uuid4())  # counted: every match read, then by id
+        assert filters.found is not None and len(filters.found) == len(found) == page.total, term
+        assert {r.number for r in page.rows} <= found, term
+        assert len(page.rows) == min(len(found), queue.PER_PAGE), term
     exact = queue.Filters.from_args({"q": " vae-2026-900012 "})
     assert [r.number for r in queue.rows_for(exact, uuid.uuid4(), 10)] == ["VAE-2026-900012"]
 
@@ -496,18 +499,32 @@ def test_search_estimates_from_the_keys_it_reached() -> None:
 
 def test_sqlite_planner_hints_never_reach_postgresql() -> None:
     """« +column » keeps SQLite on the sort's index; on PostgreSQL it hid the column's
-    statistics (a page of 25 then sorted 70,000 rows): each dialect gets its own statement,
-    and a rare search on PostgreSQL reads its matches first (OFFSET 0, search.FEW_KIND)."""
+    statistics (a page of 25 then sorted 70,000 rows): each dialect gets its own statement."""
     from sqlalchemy.dialects import postgresql, sqlite
 
-    from vae.review import keyset, queue_sql
-    from vae.review import search as search_module
+    from vae.review import queue_sql
 
     shape = queue_sql.Shape(within=True, status=True)
     lite = str(queue_sql.filtered(shape).compile(dialect=sqlite.dialect()))
     pg_shape = queue_sql.Shape(within=True, status=True, sqlite=False)
     pg = str(queue_sql.filtered(pg_shape).compile(dialect=postgresql.dialect()))
     assert "+dossiers.certification_id" in lite and "+dossiers" not in pg
-    few = queue_sql.Shape(within=True, search=search_module.FEW_KIND, sqlite=False)
-    page = queue_sql.page(few, keyset.SORT_KEYS["echeance"], None, 25, False, False)
-    assert "OFFSET" in str(page.compile(dialect=postgresql.dialect()))
+
+
+def test_a_counted_search_is_paged_by_the_ids_it_found(app_ctx) -> None:
+    """Under the cap the count read every match: each page (cursor after cursor, any sort)
+    reads those dossiers by id, each once, in the sort's order."""
+    make_dossiers(2 * queue.PER_PAGE + 7, ties=False)
+    for sort in ("echeance", "candidat", "depot"):
+        current: dict[str, Any] = {"q": "exemple", "tri": sort}
+        seen: list[str] = []
+        while True:
+            filters = queue.Filters.from_args(current)
+            page = queue.fetch(filters, uuid.uuid4())
+            assert filters.found is not None and page.total == 2 * queue.PER_PAGE + 7
+            seen += [r.number for r in page.rows]
+            if not page.has_next:
+                break
+            current = page.next_args(filters)
+        every = queue.rows_for(queue.Filters.from_args({"tri": sort}), uuid.uuid4(), 1000)
+        assert seen == [r.number for r in every], sort

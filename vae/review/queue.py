@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -48,6 +49,7 @@ class Filters:
     # cap): vae.review.search picks its plan by them.
     matches: int = 0
     indexed: int = 0
+    found: tuple[uuid.UUID, ...] | None = None  # every match, when the count read them all
     # The certifications the officer covers (vae.certifiers.scope); None: all (an admin).
     within: tuple[int, ...] | None = None
     errors: dict[str, str] = field(default_factory=dict)
@@ -174,7 +176,9 @@ def _plan(
         given("until", _start_of(filters.submitted_to, next_day=True))
     if filters.overdue:
         shape["overdue"], params["today"] = True, clock.today()
-    if filters.q:
+    if filters.q and filters.found is not None:  # every match is known (_bounded)
+        shape["search"], params["ids"] = search.IDS_KIND, list(filters.found)
+    elif filters.q:
         searched = search.plan(filters.q, filters.matches, filters.indexed)
         if searched is None:
             filters.errors["q"] = search.TOO_SHORT
@@ -189,20 +193,27 @@ def _start_of(day: date, next_day: bool = False) -> datetime:
 
 
 def _statuses(rows: Any) -> dict[str, int]:
-    return {str(getattr(status, "value", status)): int(n) for status, n, *_spread in rows}
+    return {str(getattr(status, "value", status)): int(n) for status, n in rows}
 
 
 def _bounded(filters: Filters, officer_id: uuid.UUID, *, with_status: bool) -> dict[str, int]:
-    """A search's counts per status, up to the cap; past it, ``filters.matches`` and
-    ``indexed`` get the estimate of how many match, out of how many (search.estimate)."""
+    """A search's counts per status, up to the cap. Under it, ``filters.found`` gets the
+    ids of every match (the page reads them); past it, ``filters.matches`` and ``indexed``
+    get the estimate of how many match, out of how many (search.estimate)."""
     shape, params = _plan(filters, officer_id, with_status=with_status)
     params["cap"] = search.COUNT_CAP + 1
-    rows = db.session.execute(queue_sql.bounded_count(shape), params).all()
-    counted = _statuses(rows)
+    rows = db.session.execute(queue_sql.bounded_matches(shape), params).all()
+    counted = Counter(r[0] for r in rows)
     reached = max((r[2] for r in rows if r[2] is not None), default=None)
     largest = max((r[3] for r in rows if r[3] is not None), default=None)
-    filters.matches, filters.indexed = search.estimate(sum(counted.values()), reached, largest)
-    return counted
+    filters.matches, filters.indexed = search.estimate(len(rows), reached, largest)
+    filters.found = None if search.capped(len(rows)) else tuple(_uuid(r[1]) for r in rows)
+    return dict(counted)
+
+
+def _uuid(stored: Any) -> uuid.UUID:
+    """A dossier id as read raw: a UUID from PostgreSQL, its 32 hex digits from SQLite."""
+    return stored if isinstance(stored, uuid.UUID) else uuid.UUID(stored)
 
 
 def _counts(filters: Filters, officer_id: uuid.UUID) -> dict[str, int]:

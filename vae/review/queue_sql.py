@@ -15,7 +15,7 @@ import functools
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, literal_column, null, select
+from sqlalchemy import Select, String, bindparam, func, literal_column, null, select, type_coerce
 from sqlalchemy.orm import aliased
 
 from vae.accompaniment.models import Accompaniment
@@ -100,24 +100,25 @@ def grouped_count(shape: Shape) -> Select[Any]:
 
 
 @functools.lru_cache(maxsize=CACHED_SHAPES)
-def bounded_count(shape: Shape) -> Select[Any]:
-    """A search's matches per status among its first ``cap`` (``search.COUNT_CAP + 1``, a
-    parameter) only: at most that many index entries read, however many match. Rows of
-    (status, count, reached, largest): for an FTS5 search, the last index key reached and the
-    largest one, which tell how dense the matches are (``search.estimate``); NULLs otherwise."""
-    joined = search.matched_by_index(shape.search, Dossier.__table__.c.id)
+def bounded_matches(shape: Shape) -> Select[Any]:
+    """A search's first ``cap`` matches (``search.COUNT_CAP + 1``, a parameter) only: at most
+    that many index entries read, however many match. Rows of (status, id, reached, largest):
+    for an FTS5 search, the index key of each match and the largest key, which tell how dense
+    the matches are (``search.estimate``); NULLs otherwise. Under the cap, the ids are every
+    match: the page then reads those rows (``search.IDS_KIND``), not the index again."""
+    table = Dossier.__table__
+    # As stored, without SQLAlchemy's conversion of each row (a thousand enums and UUIDs
+    # cost more than the read): the count needs the text, the ids are converted if used.
+    raw = (type_coerce(table.c.status, String), type_coerce(table.c.id, String))
+    joined = search.matched_by_index(shape.search, table.c.id)
     if joined is None:
-        sample = filtered(shape).limit(bindparam("cap")).subquery()
-        reached = largest = null()
+        base = filtered(shape).with_only_columns(*raw, null(), null())
     else:
         key, largest = search.spread()
-        table = Dossier.__table__
         base = filtered(replace(shape, search="")).where(*joined)
-        # Only what the count reads: the status and certification come from an index.
-        base = base.with_only_columns(table.c.status, key.label("search_key"))
-        sample = base.limit(bindparam("cap")).subquery()
-        reached = func.max(sample.c.search_key)
-    return select(sample.c.status, func.count(), reached, largest).group_by(sample.c.status)
+        # Only what the count reads: the status, id and certification come from an index.
+        base = base.with_only_columns(*raw, key, largest)
+    return base.limit(bindparam("cap"))
 
 
 CursorShape = tuple[bool | None, ...]
@@ -153,11 +154,6 @@ def page(
     the start or the end without one; ``skips``: after ``offset`` rows), with certification
     and officer names, in the order of the sort."""
     base = filtered(shape)
-    if shape.search == search.FEW_KIND:
-        # OFFSET 0: PostgreSQL cannot pull the matches' subquery into the sorted read, so
-        # it collects them through the trigram index first (search.FEW_KIND).
-        matches = base.offset(0).subquery("matches")
-        base = select(*matches.c)
     marks = None
     if cursor is not None:
         marks = tuple(
