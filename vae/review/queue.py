@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -203,17 +202,15 @@ def _bounded(filters: Filters, officer_id: uuid.UUID, *, with_status: bool) -> d
     shape, params = _plan(filters, officer_id, with_status=with_status)
     params["cap"] = search.COUNT_CAP + 1
     rows = db.session.execute(queue_sql.bounded_matches(shape), params).all()
-    counted = Counter(r[0] for r in rows)
+    counted = {str(getattr(r[0], "value", r[0])): int(r[1]) for r in rows}
     reached = max((r[2] for r in rows if r[2] is not None), default=None)
     largest = max((r[3] for r in rows if r[3] is not None), default=None)
-    filters.matches, filters.indexed = search.estimate(len(rows), reached, largest)
-    filters.found = None if search.capped(len(rows)) else tuple(_uuid(r[1]) for r in rows)
-    return dict(counted)
-
-
-def _uuid(stored: Any) -> uuid.UUID:
-    """A dossier id as read raw: a UUID from PostgreSQL, its 32 hex digits from SQLite."""
-    return stored if isinstance(stored, uuid.UUID) else uuid.UUID(stored)
+    total = sum(counted.values())
+    filters.matches, filters.indexed = search.estimate(total, reached, largest)
+    filters.found = None
+    if not search.capped(total):
+        filters.found = tuple(uuid.UUID(i) for r in rows for i in r[4].split(","))
+    return counted
 
 
 def _counts(filters: Filters, officer_id: uuid.UUID) -> dict[str, int]:

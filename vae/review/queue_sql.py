@@ -15,7 +15,7 @@ import functools
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Select, String, bindparam, func, literal_column, null, select, type_coerce
+from sqlalchemy import Select, String, bindparam, cast, func, literal_column, null, select
 from sqlalchemy.orm import aliased
 
 from vae.accompaniment.models import Accompaniment
@@ -101,24 +101,27 @@ def grouped_count(shape: Shape) -> Select[Any]:
 
 @functools.lru_cache(maxsize=CACHED_SHAPES)
 def bounded_matches(shape: Shape) -> Select[Any]:
-    """A search's first ``cap`` matches (``search.COUNT_CAP + 1``, a parameter) only: at most
-    that many index entries read, however many match. Rows of (status, id, reached, largest):
-    for an FTS5 search, the index key of each match and the largest key, which tell how dense
-    the matches are (``search.estimate``); NULLs otherwise. Under the cap, the ids are every
-    match: the page then reads those rows (``search.IDS_KIND``), not the index again."""
+    """A search's matches per status among its first ``cap`` (``search.COUNT_CAP + 1``, a
+    parameter) only: at most that many index entries read, however many match. Rows of
+    (status, count, reached, largest, ids): for an FTS5 search, the last index key reached and
+    the largest one, which tell how dense the matches are (``search.estimate``; NULLs
+    otherwise); ``ids``, the group's dossier ids joined by commas: under the cap, every match,
+    which the page then reads by id (``search.IDS_KIND``) instead of searching again."""
     table = Dossier.__table__
-    # As stored, without SQLAlchemy's conversion of each row (a thousand enums and UUIDs
-    # cost more than the read): the count needs the text, the ids are converted if used.
-    raw = (type_coerce(table.c.status, String), type_coerce(table.c.id, String))
     joined = search.matched_by_index(shape.search, table.c.id)
+    columns = [table.c.status, cast(table.c.id, String).label("match_id")]
     if joined is None:
-        base = filtered(shape).with_only_columns(*raw, null(), null())
+        sample = filtered(shape).with_only_columns(*columns).limit(bindparam("cap")).subquery()
+        reached = largest = null()
     else:
         key, largest = search.spread()
         base = filtered(replace(shape, search="")).where(*joined)
         # Only what the count reads: the status, id and certification come from an index.
-        base = base.with_only_columns(*raw, key, largest)
-    return base.limit(bindparam("cap"))
+        base = base.with_only_columns(*columns, key.label("search_key"))
+        sample = base.limit(bindparam("cap")).subquery()
+        reached = func.max(sample.c.search_key)
+    ids = func.aggregate_strings(sample.c.match_id, ",")
+    return select(sample.c.status, func.count(), reached, largest, ids).group_by(sample.c.status)
 
 
 CursorShape = tuple[bool | None, ...]
