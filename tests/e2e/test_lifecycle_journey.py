@@ -125,7 +125,14 @@ def submitted_dossier(app: Any, email: str) -> str:
 def submit_summary(page: Any) -> None:
     for box in page.get_by_role("checkbox").all():
         box.check()
-    page.get_by_role("button", name="Déposer mon dossier").click()
+    send(page, page.get_by_role("button", name="Déposer mon dossier"))
+
+
+def send(page: Any, button: Any) -> None:
+    """Click a form's button and wait for the answer's page: what is read next is that page,
+    never the form's half-replaced document (an empty page under a loaded CI machine)."""
+    with page.expect_navigation():
+        button.click()
 
 
 def new_page(browser: Any, app: Any, width: int) -> tuple[Any, Any]:
@@ -184,7 +191,7 @@ def test_block_only_complements_implicit_acceptance_withdrawal(
     free.get_by_label("À compléter ou corriger").check()
     free.get_by_label(re.compile("^Commentaire")).fill("Fiche de poste signée.")
     check_page(officer, f"72-{device}-incomplet-par-point")
-    officer.get_by_role("button", name=re.compile("Enregistrer la décision")).click()
+    send(officer, officer.get_by_role("button", name=re.compile("Enregistrer la décision")))
     assert "Décision enregistrée" in officer.content()
 
     # The candidate sees the checklist, corrects the activity and answers the free item.
@@ -195,7 +202,7 @@ def test_block_only_complements_implicit_acceptance_withdrawal(
     checklist.get_by_role("link", name=re.compile("Gestionnaire prestations santé")).click()
     candidate.get_by_label(re.compile("pourcentage")).check()
     candidate.get_by_label(re.compile(r"^Pourcentage ou nombre d'heures")).fill("80")
-    candidate.get_by_role("button", name="Enregistrer l'activité").click()
+    send(candidate, candidate.get_by_role("button", name="Enregistrer l'activité"))
     assert "L'activité est enregistrée." in candidate.content()
     candidate.goto(f"/dossiers/{dossier_id}/recapitulatif")
     checklist = candidate.locator("#complements")
@@ -251,7 +258,7 @@ def test_block_only_complements_implicit_acceptance_withdrawal(
     second.get_by_role("link", name="Retirer ma demande").click()
     second.get_by_label(re.compile("^Raison du retrait")).fill("Je change de région.")
     check_page(second, f"78-{device}-retrait")
-    second.get_by_role("button", name="Retirer ma demande").click()
+    send(second, second.get_by_role("button", name="Retirer ma demande"))
     assert "Retiré" in second.content()
     check_page(second, f"79-{device}-retire")
     second.get_by_role("button", name="Reprendre").click()

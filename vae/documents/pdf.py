@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import io
+import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -278,8 +279,16 @@ def build_pdf(
     )
     running = (one_line(header[0])[:META_CAP], one_line(header[1])[:META_CAP])
     maker = functools.partial(canvasmaker, header=running, font=fonts().regular, **canvas_options)
-    doc.build(story, canvasmaker=maker)
+    with _WRITING:
+        doc.build(story, canvasmaker=maker)
     return buffer.getvalue()
+
+
+_WRITING = threading.Lock()
+"""One document written at a time per process: ReportLab's TrueType fonts are shared, and
+their reader keeps one file position, which two threads writing their subsets at once mix up
+(an ``IndexError`` or ``KeyError`` for one of six officers deciding at once, under gunicorn's
+threads; tests/unit/test_pdf_threads.py). Other processes write theirs in parallel."""
 
 
 # --------------------------------------------------------------------------- flowables
