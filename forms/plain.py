@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask import current_app
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 from wtforms import Form
 
 
@@ -59,3 +62,16 @@ def plain_fields(
 def _choices(bound: Any) -> list[Any]:
     choices = getattr(bound, "choices", None) or []
     return [(c.value, c.label) if hasattr(c, "value") else c for c in choices]
+
+
+def csrf_field(prefix: str = "") -> Markup:
+    """This session's CSRF token as the hidden field WTForms writes: ``csrf_token`` (no id:
+    a page may hold several forms), or, for a form with a ``prefix``, ``prefix-csrf_token``
+    with that id too."""
+    name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    if not prefix:
+        return Markup('<input name="{}" type="hidden" value="{}">').format(name, generate_csrf())
+    name = f"{prefix}-{name}"
+    return Markup('<input id="{0}" name="{0}" type="hidden" value="{1}">').format(
+        name, generate_csrf()
+    )

@@ -59,10 +59,10 @@ def test_reset_link_is_on_the_public_url_whatever_the_host(app, client, make_use
 
 
 def test_certificate_verification_link_is_on_the_public_url(app) -> None:
-    from vae.jury.documents_glue import _verify_url
+    from vae.jury.documents_glue import verify_url
 
     with app.test_request_context("/", base_url=EVIL):
-        assert _verify_url("AB12CD") == "http://localhost/verifier/AB12CD"
+        assert verify_url("AB12CD") == "http://localhost/verifier/AB12CD"
 
 
 def test_public_url_keeps_the_public_path_and_scheme(fresh_app) -> None:

@@ -14,11 +14,11 @@ from vae.rules.eligibility import (
     Activity,
     EligibilityInputError,
     Rule,
-    _years_before,
     assess,
     max_window_days,
     window_start,
     work_time_fraction,
+    years_before,
 )
 
 REF = date(2026, 11, 24)
@@ -85,7 +85,7 @@ def test_fast_years_before_matches_relativedelta() -> None:
     day = date(2019, 1, 1)
     while day <= date(2029, 12, 31):
         for years in (1, 2, 3, 4, 12, 40):
-            assert _years_before(day, years) == day - relativedelta(years=years)
+            assert years_before(day, years) == day - relativedelta(years=years)
         day += timedelta(days=1)
 
 
@@ -94,14 +94,14 @@ def test_max_window_days_is_the_longest_window_and_is_reached(years: int) -> Non
     lengths = set()
     day = date(2000, 1, 1)
     while day <= date(2110, 12, 31):  # spans the non-leap year 2100
-        lengths.add((day - _years_before(day, years)).days)
+        lengths.add((day - years_before(day, years)).days)
         day += timedelta(days=1)
     assert max(lengths) == max_window_days(years)
     # ... and within any 4 years without a non-leap century year, too.
     reached = set()
     day = date(2030, 1, 1)
     while day < date(2034, 1, 1):
-        reached.add((day - _years_before(day, years)).days)
+        reached.add((day - years_before(day, years)).days)
         day += timedelta(days=1)
     assert max(reached) == max_window_days(years)
 

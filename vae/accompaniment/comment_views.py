@@ -18,10 +18,10 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from forms.comments import CommentForm
+from forms.plain import csrf_field
 from vae.access import authenticated
 from vae.accompaniment import comments
 from vae.accompaniment.comments import ShownComment
@@ -51,11 +51,7 @@ class CommentBox:
     @property
     def blank_fields(self) -> Markup:
         """The empty form's fields with this session's CSRF token, as WTForms renders them."""
-        token = Markup('<input id="{0}" name="{0}" type="hidden" value="{1}">').format(
-            f"{PREFIX}-{current_app.config.get('WTF_CSRF_FIELD_NAME', 'csrf_token')}",
-            generate_csrf(),
-        )
-        return token + Markup("\n    ") + _blank_fields(self.target)
+        return csrf_field(PREFIX) + Markup("\n    ") + _blank_fields(self.target)
 
 
 @lru_cache(maxsize=256)

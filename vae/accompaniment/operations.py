@@ -205,6 +205,18 @@ def _claim(invitation: Accompaniment, user: User) -> None:
     )
 
 
+def record_revoked(invitation: Accompaniment, actor: User) -> None:
+    """The audit line of an invitation, or the accompaniment it became, ending."""
+    audit.record(
+        "accompaniment",
+        invitation.id,
+        "accompagnateur_revoked",
+        from_state="accepted" if invitation.accepted_at else "pending",
+        to_state="revoked",
+        actor=actor,
+    )
+
+
 def revoke(invitation: Accompaniment, candidate: User) -> bool:
     """Withdraw an invitation or the accompaniment it became; False when it already was."""
     revoked = db.session.execute(
@@ -216,14 +228,7 @@ def revoke(invitation: Accompaniment, candidate: User) -> bool:
     if revoked.rowcount != 1:
         db.session.rollback()
         return False
-    audit.record(
-        "accompaniment",
-        invitation.id,
-        "accompagnateur_revoked",
-        from_state="accepted" if invitation.accepted_at else "pending",
-        to_state="revoked",
-        actor=candidate,
-    )
+    record_revoked(invitation, candidate)
     db.session.commit()
     db.session.refresh(invitation)
     return True

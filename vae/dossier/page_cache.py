@@ -19,13 +19,12 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from cachetools import LRUCache
-from flask import current_app
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
+from forms.plain import csrf_field
 from vae import clock
 from vae.dbtypes import utcnow
 from vae.dossier import presenters, steps
@@ -103,10 +102,13 @@ def body_html(dossier: Dossier, name: str, render: Callable[[Markup], str]) -> M
     cached = _cached(_HTML, dossier, name, lambda: Markup(render(CSRF_MARK)))
     if CSRF_MARK not in cached:
         return cached
-    field = Markup('<input name="{}" type="hidden" value="{}">').format(
-        current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), generate_csrf()
-    )
-    return Markup(cached.replace(CSRF_MARK, field))
+    return Markup(cached.replace(CSRF_MARK, csrf_field()))
+
+
+def cached_html_sizes() -> list[int]:
+    """How many characters each kept HTML part holds (its size budget is checked by tests)."""
+    with _LOCK:
+        return [len(value) for value in _HTML.values()]
 
 
 def _owner(instance: Any) -> Dossier | None:

@@ -276,15 +276,6 @@ def _narrowed(stmt: Select[Any], table: Any, given: frozenset[str]) -> Select[An
     return stmt
 
 
-def per_certification() -> dict[int, int]:
-    """Dossiers per certification id (drafts excepted)."""
-    table = DossierStatusCount.__table__
-    stmt = select(table.c.certification_id, func.sum(table.c.count)).group_by(
-        table.c.certification_id
-    )
-    return {cid: int(n) for cid, n in db.session.execute(stmt) if n}
-
-
 def rebuild(connection: Connection) -> None:
     """Count again from ``dossiers`` (after rows were written with Core)."""
     dossiers = Dossier.__table__

@@ -19,7 +19,7 @@ from vae.livret2.models import Livret2, Livret2Version
 from vae.urls import public_url
 
 
-def _verify_url(code: str) -> str:
+def verify_url(code: str) -> str:
     """The certificate's verification link, on PUBLIC_URL whoever generates the PDF."""
     return public_url("jury.verify", code=code)
 
@@ -215,7 +215,7 @@ def block_certificate_data(block: AcquiredBlock) -> dict[str, Any]:
         "proclaimed_on": block.proclaimed_on.isoformat(),
         "expires_on": block.expires_on.isoformat() if block.expires_on else None,
         "verification_code": block.verification_code,
-        "verify_url": _verify_url(block.verification_code),
+        "verify_url": verify_url(block.verification_code),
         "issuer": issuer_of(block),
     }
 
@@ -259,7 +259,7 @@ def certification_data(award: CertificationAward) -> dict[str, Any]:
         ],
         "awarded_on": award.awarded_on.isoformat(),
         "verification_code": award.verification_code,
-        "verify_url": _verify_url(award.verification_code),
+        "verify_url": verify_url(award.verification_code),
         "issuer": issuer_of(award),
     }
 

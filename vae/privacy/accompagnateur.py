@@ -17,6 +17,7 @@ from sqlalchemy import or_, select, update
 
 from vae import audit, clock
 from vae.accompaniment.models import Accompaniment, AccompanimentComment
+from vae.accompaniment.operations import record_revoked
 from vae.auth.models import User
 from vae.extensions import db
 from vae.privacy import erasure, operations
@@ -78,14 +79,7 @@ def request_deletion(user: User) -> operations.Deletion:
     for accompaniment in helps:
         if accompaniment.revoked_at is None:
             accompaniment.revoked_at = now
-            audit.record(
-                "accompaniment",
-                accompaniment.id,
-                "accompagnateur_revoked",
-                from_state="accepted" if accompaniment.accepted_at else "pending",
-                to_state="revoked",
-                actor=user,
-            )
+            record_revoked(accompaniment, user)
         erasure.scrub_row(accompaniment, _ACCOMPANIMENT_KEPT)
     db.session.execute(
         update(AccompanimentComment)

@@ -159,16 +159,13 @@ def _plan(
         given("status", DossierStatus(filters.status))
     if filters.certification:
         given("certification", filters.certification)
-    if filters.officer == "aucun":
+    officer = _officer_filter(filters, officer_id)
+    if officer == status_counts.NOBODY:
         shape["officer"] = "none"
+    elif officer is not None:
+        shape["officer"], params["officer"] = "id", officer
     elif filters.officer:
-        try:
-            params["officer"] = (
-                officer_id if filters.officer == "moi" else uuid.UUID(filters.officer)
-            )
-            shape["officer"] = "id"
-        except ValueError:
-            filters.errors["agent"] = "Chargé de mission inconnu."
+        filters.errors["agent"] = "Chargé de mission inconnu."
     if filters.submitted_from:
         given("since", _start_of(filters.submitted_from))
     if filters.submitted_to:
@@ -237,7 +234,7 @@ def _counts(filters: Filters, officer_id: uuid.UUID) -> dict[str, int]:
 
 def _officer_filter(filters: Filters, officer_id: uuid.UUID) -> uuid.UUID | None:
     """The officer the view is narrowed to (``status_counts.NOBODY``: nobody), None when it is
-    not (or not by an id: ``_plan`` shows its error and leaves the rows unfiltered)."""
+    not, or not by an id (``_plan`` then shows its error and leaves the rows unfiltered)."""
     if not filters.officer:
         return None
     if filters.officer == "moi":

@@ -218,7 +218,7 @@ def window_start(reference_date: date, window_years: int | None) -> date | None:
     return reference_date - relativedelta(years=window_years) + timedelta(days=1)
 
 
-def _years_before(day: date, years: int) -> date:
+def years_before(day: date, years: int) -> date:
     """``day - relativedelta(years=years)``, fast (29 February falls back to the 28th)."""
     try:
         return day.replace(year=day.year - years)
@@ -512,7 +512,7 @@ def _forecast(
     #   longest windows (one more 29 February) come back within every 4-year leap cycle, so the
     #   sweep ends within about 4 years (a non-leap century year such as 2100 may delay it by
     #   one window); `date.max` is a hard stop anyway.
-    base = _years_before(date.fromordinal(reference), window_years).toordinal() + 1
+    base = years_before(date.fromordinal(reference), window_years).toordinal() + 1
     size = horizon - base + 1
     diff = [0] * (size + 1)
     for first, last, units in spans:
@@ -535,7 +535,7 @@ def _forecast(
     day = reference + 1
     while day <= last_day:
         current = date.fromordinal(day)
-        first = _years_before(current, window_years).toordinal() + 1
+        first = years_before(current, window_years).toordinal() + 1
         if first > horizon:
             if steady * longest < threshold:
                 return None
